@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages softmap needs to build, test and benchmark.
+# Idempotent: does nothing when everything is present.
+set -euo pipefail
+
+pkgs=(
+	build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
+	rsync pkg-config python3 file
+	qemu-system-x86 busybox-static
+	libnl-3-dev libnl-genl-3-dev
+	sparse
+	linux-headers-6.12-cloud-amd64 linux-headers-cloud-amd64
+	linux-source-6.12
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]} (run as root to install)" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+stamp=/var/lib/apt/periodic/update-success-stamp
+lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)
+if [ -z "$lists" ] || [ ! -e "$stamp" ]; then
+	apt-get update -q
+fi
+apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null ||
+	{ apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; }

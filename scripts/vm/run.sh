@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh -k KERNEL [-s SCRIPT [-n]] [-m MEM] [-t SECONDS]
+#
+# Build softmap.ko for KERNEL (stock-6.12, stock-6.1 or debug-6.12), the
+# softmap tool and the selftests, pack them with busybox into an
+# initramfs, boot KERNEL in QEMU and run, inside the guest, every selftest
+# program (default) or SCRIPT (a shell script run as root with the module
+# loaded: an ad-hoc experiment).  Output of the guest:
+#
+#   build/vm/KERNEL/results.log   what the tests printed (second serial port)
+#   build/vm/KERNEL/console.log   the kernel log (first serial port)
+#
+# -n: with -s, build and pack only the module (no tool, no selftests).
+# -m MEM: guest memory (QEMU -m syntax, default 2G); -t SECONDS: kill a
+# guest that runs longer (default 900, 2400 for debug-6.12).
+# scripts/vm/verdict.sh turns the two logs into TAP and a verdict.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/scripts/vm
+kernel='' script='' mem=2G tmo='' userspace=1
+while getopts k:s:m:t:n opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	s) script=$(realpath "$OPTARG") ;;
+	m) mem=$OPTARG ;;
+	t) tmo=$OPTARG ;;
+	n) userspace=0 ;;
+	*) echo "usage: run.sh -k KERNEL [-s SCRIPT] [-m MEM] [-t SECONDS]" >&2
+	   exit 2 ;;
+	esac
+done
+[ -n "$kernel" ] || { echo "run.sh: -k KERNEL is required" >&2; exit 2; }
+case $kernel in debug-*) : "${tmo:=2400}" ;; *) : "${tmo:=900}" ;; esac
+
+out=$top/build/vm/$kernel
+mkdir -p "$out"
+eval "$("$here/kernel.sh" "$kernel")"
+eval "$("$here/kernel.sh" source)"
+
+# The module, built in a copy of the tree so that kernels do not share
+# objects.
+rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	"$top/kmod" "$top/uapi" "$top/Kbuild" "$top/VERSION" "$out/src/"
+make -s -C "$KDIR" M="$out/src" modules
+
+# Userspace: the same binaries serve every kernel.
+ksft=KSFT_DIR=$SRC/tools/testing/selftests
+if [ $userspace = 1 ]; then
+	make -s -C "$top/userspace-tool"
+	make -s -C "$top/selftests" "$ksft"
+fi
+
+# The initramfs.
+stage=$out/initramfs
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,etc,dev,proc,sys,tmp,run,root}
+mkdir -p "$stage"/softmap/{bin,tests}
+cp /bin/busybox "$stage/bin/busybox"
+install -m 0755 "$here/guest-init" "$stage/init"
+cp "$out/src/kmod/softmap.ko" "$stage/softmap/softmap.ko"
+echo "$kernel" >"$stage/softmap/kernel-name"
+if [ $userspace = 1 ]; then
+	install -m 0755 "$top/userspace-tool/softmap" "$stage/softmap/bin/"
+	make -s -C "$top/selftests" "$ksft" install \
+		INSTALL_PATH="$stage/softmap/tests"
+	make -s -C "$top/selftests" "$ksft" list \
+		>"$stage/softmap/tests/run-order"
+fi
+[ -z "$script" ] || install -m 0755 "$script" "$stage/softmap/script"
+cat >"$stage/etc/passwd" <<PASSWD
+root:x:0:0:root:/root:/bin/sh
+alice:x:1001:1001:alice:/tmp:/bin/sh
+bob:x:1002:1002:bob:/tmp:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/sh
+PASSWD
+cat >"$stage/etc/group" <<GROUP
+root:x:0:
+alice:x:1001:
+bob:x:1002:
+nogroup:x:65534:
+GROUP
+# Shared libraries of every dynamically linked program, with the loader.
+find "$stage/softmap" -type f -perm -u+x -exec file {} + |
+	sed -n 's/^\([^:]*\):.*ELF.*dynamically linked.*/\1/p' |
+	xargs -r ldd 2>/dev/null |
+	sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' |
+	sort -u | while read -r lib; do
+		cp -L --parents "$lib" "$stage/"
+	done
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"
+
+# Boot.  Console on ttyS0, results on ttyS1; panic reboots at once, and
+# -no-reboot turns a reboot into QEMU's exit.
+append="console=ttyS0 panic=-1 oops=panic loglevel=7"
+case $kernel in debug-*) append+=" slub_debug=FZ" ;; esac
+rm -f "$out/console.log" "$out/results.log"
+set +e
+timeout --foreground -k 10 "$tmo" qemu-system-x86_64 \
+	-machine q35 -cpu max -smp 2 -m "$mem" \
+	-kernel "$KIMAGE" -initrd "$out/initramfs.cpio.gz" -append "$append" \
+	-display none -monitor none -no-reboot \
+	-serial "file:$out/console.log" -serial "file:$out/results.log" \
+	</dev/null
+rc=$?
+set -e
+[ $rc -eq 0 ] || echo "run.sh: qemu exited with $rc (124: timed out after ${tmo}s)" >&2
+exit 0
