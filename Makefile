@@ -9,6 +9,7 @@
 #   make check        every test on every kernel of the matrix, in QEMU
 #   make lint         checkpatch, kernel-doc, W=1 and sparse builds
 #   make demo         boot stock-6.12 and show softmap at work
+#   make bench        the memory benchmark side by side with peers (BENCHMARKS.md)
 #   make deps         install the Debian packages all of this needs
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -40,10 +41,14 @@ lint: deps
 demo: deps
 	scripts/demo.sh
 
+bench: deps
+	scripts/deps-bench.sh
+	bench/run.sh
+
 clean:
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C userspace-tool clean
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all modules tool install deps check lint demo clean
+.PHONY: all modules tool install deps check lint demo bench clean

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh -k KERNEL [-s SCRIPT [-n]] [-m MEM] [-t SECONDS]
+# run.sh -k KERNEL [-s SCRIPT [-n]] [-a DIR] [-m MEM] [-t SECONDS]
 #
 # Build softmap.ko for KERNEL (stock-6.12, stock-6.1 or debug-6.12), the
 # softmap tool and the selftests, pack them with busybox into an
@@ -13,6 +13,8 @@
 #   build/vm/KERNEL/console.log   the kernel log (first serial port)
 #
 # -n: with -s, build and pack only the module (no tool, no selftests).
+# -a DIR: add DIR to the initramfs at /softmap/extra, with the shared
+# libraries of its ELF files (programs an experiment needs, e.g. make bench).
 # -m MEM: guest memory (QEMU -m syntax, default 2G); -t SECONDS: kill a
 # guest that runs longer (default 900, 2400 for debug-6.12).
 # scripts/vm/verdict.sh turns the two logs into TAP and a verdict.
@@ -20,15 +22,16 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/scripts/vm
-kernel='' script='' mem=2G tmo='' userspace=1
-while getopts k:s:m:t:n opt; do
+kernel='' script='' mem=2G tmo='' userspace=1 extra=''
+while getopts k:s:m:t:na: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	s) script=$(realpath "$OPTARG") ;;
 	m) mem=$OPTARG ;;
 	t) tmo=$OPTARG ;;
 	n) userspace=0 ;;
-	*) echo "usage: run.sh -k KERNEL [-s SCRIPT] [-m MEM] [-t SECONDS]" >&2
+	a) extra=$(realpath "$OPTARG") ;;
+	*) echo "usage: run.sh -k KERNEL [-s SCRIPT] [-a DIR] [-m MEM] [-t SECONDS]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -70,6 +73,10 @@ if [ $userspace = 1 ]; then
 		>"$stage/softmap/tests/run-order"
 fi
 [ -z "$script" ] || install -m 0755 "$script" "$stage/softmap/script"
+if [ -n "$extra" ]; then
+	mkdir -p "$stage/softmap/extra"
+	cp -a "$extra/." "$stage/softmap/extra/"
+fi
 cat >"$stage/etc/passwd" <<PASSWD
 root:x:0:0:root:/root:/bin/sh
 alice:x:1001:1001:alice:/tmp:/bin/sh

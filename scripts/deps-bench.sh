@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages that only the benchmark (make bench) needs:
+# the peers it compares softmap with, run inside the guest, and gnuplot for
+# the plot.  Idempotent: does nothing when everything is present.
+set -euo pipefail
+
+pkgs=(
+	golang-go
+	redis-server redis-tools
+	memcached
+	gnuplot-nox
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps-bench: missing packages: ${missing[*]} (run as root to install)" >&2
+	exit 1
+fi
+echo "deps-bench: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+stamp=/var/lib/apt/periodic/update-success-stamp
+lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)
+if [ -z "$lists" ] || [ ! -e "$stamp" ]; then
+	apt-get update -q
+fi
+# The peers run only in the guest: keep their host services from starting.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	own_policy=1
+fi
+rc=0
+apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null ||
+	{ apt-get update -q &&
+	  apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; } ||
+	rc=$?
+[ $own_policy = 0 ] || rm -f "$policy"
+exit $rc
