@@ -56,7 +56,11 @@ for k in "${kernels[@]}"; do
 		failed=$((failed + 1))
 		continue
 	fi
-	stage "$k: build and run" "$top/scripts/vm/run.sh" -k "$k"
+	if ! stage "$k: build and run" "$top/scripts/vm/run.sh" -k "$k"; then
+		echo "not ok 1 $k build # see the messages above"
+		failed=$((failed + 1))
+		continue
+	fi
 	"$top/scripts/vm/verdict.sh" "$k" >"$top/build/vm/$k/verdict.tap"
 	tally "$top/build/vm/$k/verdict.tap" "$k"
 	echo "# logs: build/vm/$k/console.log build/vm/$k/results.log"

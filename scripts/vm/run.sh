@@ -40,6 +40,8 @@ case $kernel in debug-*) : "${tmo:=2400}" ;; *) : "${tmo:=900}" ;; esac
 
 out=$top/build/vm/$kernel
 mkdir -p "$out"
+# Logs of an earlier run must never stand for this one.
+rm -f "$out/console.log" "$out/results.log"
 eval "$("$here/kernel.sh" "$kernel")"
 eval "$("$here/kernel.sh" source)"
 
@@ -103,7 +105,6 @@ find "$stage/softmap" -type f -perm -u+x -exec file {} + |
 # -no-reboot turns a reboot into QEMU's exit.
 append="console=ttyS0 panic=-1 oops=panic loglevel=7"
 case $kernel in debug-*) append+=" slub_debug=FZ" ;; esac
-rm -f "$out/console.log" "$out/results.log"
 set +e
 timeout --foreground -k 10 "$tmo" qemu-system-x86_64 \
 	-machine q35 -cpu max -smp 2 -m "$mem" \

@@ -171,6 +171,16 @@ enum softmap_attr {
  * @SOFTMAP_STATS_A_RCU_PENDING_FREES: objects unlinked, waiting for an RCU
  *	grace period to be freed.
  * @SOFTMAP_STATS_A_QUOTA_REJECTIONS: PUTs refused by a quota or max_bytes.
+ * @SOFTMAP_STATS_A_EVICTIONS: reclaimable objects evicted, by the shrinker
+ *	or by SHRINK.
+ * @SOFTMAP_STATS_A_SHRINKER_SCANS: calls of the shrinker's scan callback.
+ * @SOFTMAP_STATS_A_SHRINKER_FREED: objects the shrinker's scans evicted.
+ * @SOFTMAP_STATS_A_TABLE_SHRINKS: times the table was rehashed smaller.
+ * @SOFTMAP_STATS_A_OBJECTS_MOVED: live objects moved by compaction into a
+ *	fresh slab cache generation.
+ * @SOFTMAP_STATS_A_SLAB_PAGES: pages held by the object slab caches.
+ * @SOFTMAP_STATS_A_SLAB_PAGES_RETURNED: slab pages given back to the page
+ *	allocator by compaction.
  * @__SOFTMAP_STATS_A_MAX: internal use.
  * @SOFTMAP_STATS_A_MAX: highest attribute number.
  */
@@ -190,6 +200,13 @@ enum softmap_stats_attr {
 	SOFTMAP_STATS_A_REPLACES,
 	SOFTMAP_STATS_A_RCU_PENDING_FREES,
 	SOFTMAP_STATS_A_QUOTA_REJECTIONS,
+	SOFTMAP_STATS_A_EVICTIONS,
+	SOFTMAP_STATS_A_SHRINKER_SCANS,
+	SOFTMAP_STATS_A_SHRINKER_FREED,
+	SOFTMAP_STATS_A_TABLE_SHRINKS,
+	SOFTMAP_STATS_A_OBJECTS_MOVED,
+	SOFTMAP_STATS_A_SLAB_PAGES,
+	SOFTMAP_STATS_A_SLAB_PAGES_RETURNED,
 
 	__SOFTMAP_STATS_A_MAX,
 	SOFTMAP_STATS_A_MAX = __SOFTMAP_STATS_A_MAX - 1
@@ -204,6 +221,7 @@ enum softmap_stats_attr {
  * @SOFTMAP_USER_A_OBJECTS: u64, objects the user owns.
  * @SOFTMAP_USER_A_BYTES: u64, bytes of keys and values the user owns.
  * @SOFTMAP_USER_A_QUOTA_REJECTIONS: u64, the user's PUTs refused by a quota.
+ * @SOFTMAP_USER_A_EVICTIONS: u64, the user's objects evicted.
  * @__SOFTMAP_USER_A_MAX: internal use.
  * @SOFTMAP_USER_A_MAX: highest attribute number.
  */
@@ -214,6 +232,7 @@ enum softmap_user_attr {
 	SOFTMAP_USER_A_OBJECTS,
 	SOFTMAP_USER_A_BYTES,
 	SOFTMAP_USER_A_QUOTA_REJECTIONS,
+	SOFTMAP_USER_A_EVICTIONS,
 
 	__SOFTMAP_USER_A_MAX,
 	SOFTMAP_USER_A_MAX = __SOFTMAP_USER_A_MAX - 1
