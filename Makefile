@@ -41,8 +41,8 @@ lint: deps
 demo: deps
 	scripts/demo.sh
 
-bench: deps
-	scripts/deps-bench.sh
+bench:
+	scripts/deps.sh --bench
 	bench/run.sh
 
 clean:

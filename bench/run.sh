@@ -21,7 +21,7 @@
 # (default 1500 s).  -u: also publish the run: copy the plot to
 # bench/results/memory.png and replace the measured section of
 # BENCHMARKS.md.  The packages come from scripts/deps.sh and
-# scripts/deps-bench.sh.  The guest's logs are scripts/vm/run.sh's,
+# scripts/deps.sh --bench.  The guest's logs are scripts/vm/run.sh's,
 # build/vm/KERNEL/: do not run "make check" on the same kernel meanwhile.
 set -euo pipefail
 
@@ -46,7 +46,7 @@ say() { echo "bench: $*"; }
 
 for tool in redis-server memcached gnuplot go qemu-system-x86_64; do
 	command -v "$tool" >/dev/null ||
-		{ say "$tool missing: run scripts/deps.sh and scripts/deps-bench.sh" >&2; exit 1; }
+		{ say "$tool missing: run scripts/deps.sh --bench" >&2; exit 1; }
 done
 
 say "building the drivers"

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Install the Debian packages softmap needs to build, test and benchmark.
-# Idempotent: does nothing when everything is present.
+#
+# deps.sh [--bench] - install the Debian packages softmap needs to build
+# and test (make check, make demo); with --bench also those only the
+# benchmark needs (make bench): the peers it compares softmap with, run
+# inside the guest, and gnuplot.  Idempotent: does nothing when everything
+# is present.
 set -euo pipefail
 
 pkgs=(
@@ -13,6 +17,8 @@ pkgs=(
 	linux-headers-6.12-cloud-amd64 linux-headers-cloud-amd64
 	linux-source-6.12
 )
+bench_pkgs=(golang-go redis-server redis-tools memcached gnuplot-nox)
+[ "${1:-}" != --bench ] || pkgs+=("${bench_pkgs[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -32,5 +38,19 @@ lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | hea
 if [ -z "$lists" ] || [ ! -e "$stamp" ]; then
 	apt-get update -q
 fi
+# Servers installed here (the benchmark's peers) run only in the guest:
+# keep their host services from starting.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	own_policy=1
+fi
+rc=0
 apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null ||
-	{ apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; }
+	{ apt-get update -q &&
+	  apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; } ||
+	rc=$?
+[ $own_policy = 0 ] || rm -f "$policy"
+exit $rc
