@@ -20,8 +20,7 @@
 # of $systems below), -m guest memory (default 4G), -t guest time limit
 # (default 1500 s).  -u: also publish the run: copy the plot to
 # bench/results/memory.png and replace the measured section of
-# BENCHMARKS.md.  The packages come from scripts/deps.sh and
-# scripts/deps.sh --bench.  The guest's logs are scripts/vm/run.sh's,
+# BENCHMARKS.md.  The packages come from scripts/deps.sh --bench.  The guest's logs are scripts/vm/run.sh's,
 # build/vm/KERNEL/: do not run "make check" on the same kernel meanwhile.
 set -euo pipefail
 
