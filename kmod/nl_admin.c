@@ -66,19 +66,20 @@ static size_t softmap_user_stats_size(void)
 {
 	return nla_total_size(0) +			/* nest */
 	       nla_total_size(sizeof(u32)) +		/* UID */
-	       3 * nla_total_size_64bit(sizeof(u64));	/* the counters */
+	       4 * nla_total_size_64bit(sizeof(u64));	/* the counters */
 }
 
 static int softmap_put_user_stats(struct sk_buff *skb, kuid_t uid,
 				  struct softmap_user *u)
 {
 	struct nlattr *nest;
-	u64 objects = 0, bytes = 0, rej = 0;
+	u64 objects = 0, bytes = 0, rej = 0, evicted = 0;
 
 	if (u) {
 		objects = max(atomic_long_read(&u->objects), 0L);
 		bytes = max(atomic_long_read(&u->bytes), 0L);
 		rej = atomic_long_read(&u->quota_rejections);
+		evicted = atomic_long_read(&u->evictions);
 	}
 	nest = nla_nest_start(skb, SOFTMAP_A_USER_STATS);
 	if (!nest ||
@@ -89,6 +90,8 @@ static int softmap_put_user_stats(struct sk_buff *skb, kuid_t uid,
 	    nla_put_u64_64bit(skb, SOFTMAP_USER_A_BYTES, bytes,
 			      SOFTMAP_USER_A_PAD) ||
 	    nla_put_u64_64bit(skb, SOFTMAP_USER_A_QUOTA_REJECTIONS, rej,
+			      SOFTMAP_USER_A_PAD) ||
+	    nla_put_u64_64bit(skb, SOFTMAP_USER_A_EVICTIONS, evicted,
 			      SOFTMAP_USER_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -235,23 +238,20 @@ int softmap_nl_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
  * @skb: the request.
  * @info: its parsed form.
  *
- * Returns the free slabs of the object caches.  The bucket table shrinks
- * by itself (rhashtable's automatic shrinking).  No object is evicted:
- * a %SOFTMAP_A_TARGET below the bytes stored is refused.
+ * Runs softmap_reclaim(): evicts reclaimable objects, oldest first, until
+ * the store holds at most %SOFTMAP_A_TARGET bytes (none without it), then
+ * compacts the slab caches and shrinks a sparse table.
  *
- * Return: 0 (a reply with %SOFTMAP_A_COUNT sent) or a negative errno.
+ * Return: 0 (a reply with %SOFTMAP_A_COUNT, the objects evicted, sent) or
+ * a negative errno.
  */
 int softmap_nl_shrink(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *target = info->attrs[SOFTMAP_A_TARGET];
+	u64 n;
 
 	if (!softmap_nl_admin(skb, NULL, info->extack))
 		return -EPERM;
-	if (target && nla_get_u64(target) < softmap_user_total_bytes()) {
-		NL_SET_ERR_MSG_ATTR(info->extack, target,
-				    "evicting down to a target is not implemented yet");
-		return -EOPNOTSUPP;
-	}
-	softmap_obj_shrink_caches();
-	return softmap_reply_count(info, SOFTMAP_CMD_SHRINK, 0);
+	n = softmap_reclaim(!!target, target ? nla_get_u64(target) : 0);
+	return softmap_reply_count(info, SOFTMAP_CMD_SHRINK, n);
 }

@@ -105,7 +105,7 @@ int softmap_nl_put(struct sk_buff *skb, struct genl_info *info)
 	long val_len;
 	kuid_t owner;
 	u32 flags;
-	int err;
+	int err, gen;
 
 	err = softmap_nl_check_hdr(info, NLM_F_CREATE | NLM_F_REPLACE |
 				   NLM_F_EXCL);
@@ -128,18 +128,23 @@ int softmap_nl_put(struct sk_buff *skb, struct genl_info *info)
 	user = softmap_user_get(owner);
 	if (!user)
 		goto nomem;
+	/* the object is allocated and linked in one cache generation */
+	gen = softmap_obj_gen_lock();
 	obj = softmap_obj_alloc(owner, nla_data(attrs[SOFTMAP_A_KEY]),
 				nla_len(attrs[SOFTMAP_A_KEY]), val_len, flags);
-	if (!obj)
+	if (!obj) {
+		softmap_obj_gen_unlock(gen);
 		goto nomem;
+	}
 	obj->user = user;
 	softmap_put_value_copy(info, obj->val);
 
 	err = softmap_store_put(obj, mode, &replaced, info->extack);
-	if (err) {
+	if (err)
 		softmap_obj_free_now(obj);
+	softmap_obj_gen_unlock(gen);
+	if (err)
 		return err;
-	}
 	softmap_count(SOFTMAP_PC_PUTS, 1);
 	if (replaced)
 		softmap_count(SOFTMAP_PC_REPLACES, 1);

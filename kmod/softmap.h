@@ -10,6 +10,11 @@
  * accounting (user.c) and drops the table's reference; the last reference
  * frees the object after an RCU grace period, so lock-free readers never
  * touch freed memory.
+ *
+ * Reclaimable objects are also on softmap_lru (shrinker.c) from just
+ * before they are linked until the one party that unlinks them takes them
+ * off it.  Compaction (compact.c) moves live objects into a fresh
+ * generation of the slab caches and destroys the old one.
  */
 #ifndef _SOFTMAP_H
 #define _SOFTMAP_H
@@ -26,7 +31,9 @@
 
 struct genl_info;
 struct kobject;
+struct mem_cgroup;
 struct netlink_callback;
+struct softmap_table;
 
 /**
  * struct softmap_user - one owner's accounting record
@@ -35,6 +42,7 @@ struct netlink_callback;
  *	insert and released by whoever unlinks an object.
  * @bytes: bytes of keys and values the owner has in the table; as @objects.
  * @quota_rejections: the owner's PUTs refused by a limit; atomic.
+ * @evictions: the owner's objects evicted; atomic.
  *
  * Records are created on an owner's first PUT and live until unload (see
  * user.c), so an object may point at its record without a reference.
@@ -44,12 +52,15 @@ struct softmap_user {
 	atomic_long_t objects;
 	atomic_long_t bytes;
 	atomic_long_t quota_rejections;
+	atomic_long_t evictions;
 };
 
 /**
  * struct softmap_obj - one stored object
- * @node: linkage in the table; written by rhashtable under its bucket lock,
- *	followed by readers under RCU.
+ * @node: linkage in each of the two tables (store.c), written by
+ *	rhashtable under its bucket lock, followed by readers under RCU.  An
+ *	object is in the current table, and in both while a rebuild fills
+ *	the other.
  * @ref: references: one for the table while linked, one per lookup in
  *	flight.  The object is freed after a grace period once it drops to 0.
  * @uid: the owner; immutable.
@@ -57,27 +68,49 @@ struct softmap_user {
  * @key_len: length of the key at @data, 1..%SOFTMAP_KEY_MAX; immutable.
  * @class: index of the slab cache the object came from; immutable.
  * @val_len: length of the value; immutable.
+ * @gen: which of its class's two caches the object came from (the low bit
+ *	of the cache generation); immutable.
+ * @referenced: set by a GET with WRITE_ONCE(), without a lock; cleared by
+ *	an LRU walk under the LRU lock (second chance).  Reclaimable objects
+ *	only.
  * @stored: jiffies64 when the object was stored; immutable.
  * @user: the owner's record, for accounting; immutable.
- * @lru: list_lru linkage for memory-pressure eviction; unused (empty)
- *	while objects are not put on the LRU.
- * @rcu: deferred free after the last reference.
+ * @memcg: the memory cgroup of the task that stored the object, with a
+ *	css reference the object holds (NULL when memcg is disabled, or once
+ *	a move passed the reference on to the copy); copies made by
+ *	compaction are charged to it.  Written only by compaction, which
+ *	holds a reference on the object, and read at free.
+ * @lru_seq: when the object last went to the young end of its LRU list
+ *	(a global sequence): set before it is added, and under the LRU lock
+ *	when the walk rotates it.  Compaction moves reclaimable objects in
+ *	this order, which keeps the order of each list.
+ * @lru: linkage in softmap_lru, for a reclaimable object: added before
+ *	the object is linked, removed by whoever unlinks it, under the LRU
+ *	lock.  Empty for a pinned object.
+ * @rcu: deferred free after the last reference.  Shares its storage with
+ *	@lru: an object is off every list before its last reference goes.
  * @val: the value: inside @data right after the key, or a separate
  *	kvmalloc() allocation for large values; immutable.
  * @data: the key, then (when inline) the value.
  */
 struct softmap_obj {
-	struct rhash_head node;
+	struct rhash_head node[2];
 	refcount_t ref;
 	kuid_t uid;
 	u32 flags;
 	u16 key_len;
 	u16 class;
 	u32 val_len;
+	u8 gen;
+	u8 referenced;
 	u64 stored;
 	struct softmap_user *user;
-	struct list_head lru;
-	struct rcu_head rcu;
+	struct mem_cgroup *memcg;
+	u64 lru_seq;
+	union {
+		struct list_head lru;
+		struct rcu_head rcu;
+	};
 	u8 *val;
 	u8 data[];
 };
@@ -115,7 +148,8 @@ extern struct softmap_tunables softmap_tun;
 /* Per-CPU event and gauge counters, summed on read (stats.c). */
 enum softmap_pcpu_counter {
 	SOFTMAP_PC_OBJECTS,
-	SOFTMAP_PC_ALLOC_BYTES,
+	SOFTMAP_PC_SLOT_BYTES,
+	SOFTMAP_PC_OOL_BYTES,
 	SOFTMAP_PC_PUTS,
 	SOFTMAP_PC_GETS,
 	SOFTMAP_PC_HITS,
@@ -124,6 +158,12 @@ enum softmap_pcpu_counter {
 	SOFTMAP_PC_REPLACES,
 	SOFTMAP_PC_RCU_PENDING,
 	SOFTMAP_PC_QUOTA_REJECTIONS,
+	SOFTMAP_PC_EVICTIONS,
+	SOFTMAP_PC_SHRINKER_SCANS,
+	SOFTMAP_PC_SHRINKER_FREED,
+	SOFTMAP_PC_OBJECTS_MOVED,
+	SOFTMAP_PC_GEN0,
+	SOFTMAP_PC_GEN1,
 	SOFTMAP_PC_NR
 };
 
@@ -171,15 +211,33 @@ void softmap_stats_exit(void);
 u64 softmap_pcpu_sum(enum softmap_pcpu_counter c);
 u64 softmap_counter_read(const struct softmap_counter *c);
 
-/* obj.c: size-class slab caches */
+/* obj.c: size-class slab caches and their generations */
 int softmap_obj_init(void);
 void softmap_obj_exit(void);
+int softmap_obj_gen_lock(void);
+void softmap_obj_gen_unlock(int idx);
 struct softmap_obj *softmap_obj_alloc(kuid_t uid, const u8 *key, u32 key_len,
 				      u32 val_len, u32 flags);
+struct softmap_obj *softmap_obj_copy(const struct softmap_obj *obj);
 void softmap_obj_get(struct softmap_obj *obj);
 void softmap_obj_put(struct softmap_obj *obj);
 void softmap_obj_free_now(struct softmap_obj *obj);
 void softmap_obj_shrink_caches(void);
+int softmap_obj_gen_begin(void);
+bool softmap_obj_is_old(const struct softmap_obj *obj);
+bool softmap_obj_gen_end(void);
+u64 softmap_obj_slot_bytes(void);
+
+/**
+ * softmap_obj_reclaimable() - whether an object may be evicted
+ * @obj: the object.
+ *
+ * Return: true for an object stored with %SOFTMAP_F_RECLAIMABLE.
+ */
+static inline bool softmap_obj_reclaimable(const struct softmap_obj *obj)
+{
+	return obj->flags & SOFTMAP_F_RECLAIMABLE;
+}
 
 /**
  * softmap_obj_key() - the key bytes of an object
@@ -212,6 +270,8 @@ int softmap_user_charge(struct softmap_user *u, long objects, long bytes,
 			struct netlink_ext_ack *extack);
 void softmap_user_uncharge(struct softmap_user *u, long objects, long bytes);
 u64 softmap_user_total_bytes(void);
+u64 softmap_user_peak_bytes(void);
+void softmap_user_peak_reset(void);
 u64 softmap_user_count(void);
 struct softmap_user *softmap_user_next(unsigned long *index);
 
@@ -230,11 +290,13 @@ enum softmap_put_mode {
 /**
  * struct softmap_walk - a resumable walk over the table
  * @iter: rhashtable's iterator.
+ * @t: the table walked, of which the walk holds a reference.
  * @pending: the object last returned was not consumed; return it again
  *	first when the walk resumes.
  */
 struct softmap_walk {
 	struct rhashtable_iter iter;
+	struct softmap_table *t;
 	bool pending;
 };
 
@@ -245,20 +307,37 @@ int softmap_store_put(struct softmap_obj *obj, unsigned int mode,
 struct softmap_obj *softmap_store_lookup(const struct softmap_key *key);
 int softmap_store_del(const struct softmap_key *key);
 u64 softmap_store_flush(const kuid_t *uid);
+int softmap_store_try_unlink(struct softmap_obj *obj);
+void softmap_store_evicted(struct softmap_obj *obj);
+int softmap_store_move(struct softmap_obj *from, struct softmap_obj *to);
 u64 softmap_store_buckets(void);
 u64 softmap_store_table_bytes(void);
+void softmap_store_shrink(void);
+u64 softmap_store_table_shrinks(void);
 void softmap_walk_enter(struct softmap_walk *w);
 void softmap_walk_exit(struct softmap_walk *w);
 void softmap_walk_start(struct softmap_walk *w);
 void softmap_walk_stop(struct softmap_walk *w);
 struct softmap_obj *softmap_walk_next(struct softmap_walk *w);
 
-/* shrinker.c */
+/* shrinker.c: the LRU, eviction, the shrinker and reclaim on demand */
 extern struct list_lru softmap_lru;
 int softmap_reclaim_init(void);
 void softmap_reclaim_start(void);
 void softmap_reclaim_stop(void);
 void softmap_reclaim_exit(void);
+void softmap_lru_track(struct softmap_obj *obj);
+void softmap_lru_untrack(struct softmap_obj *obj);
+u64 softmap_reclaim(bool evict, u64 target);
+
+/* compact.c: slab compaction by cache generations, slab page counts */
+void softmap_compact_init(void);
+void softmap_compact_exit(void);
+int softmap_compact(void);
+void softmap_compact_kick(void);
+unsigned long softmap_compact_estimate(void);
+u64 softmap_slab_pages(void);
+u64 softmap_slab_pages_returned(void);
 
 /* sysfs.c */
 int softmap_sysfs_init(void);

@@ -6,10 +6,13 @@
  * each entry and STATS a %SOFTMAP_A_STATS attribute of each.  Events and
  * gauges changed on the request path are per-CPU (struct softmap_pcpu) and
  * summed on read; values the quotas need exactly (bytes, users) are
- * atomics owned by user.c; the table's size is read from the table.
+ * atomics owned by user.c; the table's size is read from the table;
+ * slab pages are counted by a walk of the table (compact.c), which costs
+ * time in proportion to the objects stored.
  */
 #include <linux/percpu.h>
 #include <linux/cpumask.h>
+#include <linux/mm.h>
 #include "softmap.h"
 
 struct softmap_pcpu __percpu *softmap_pcpu;
@@ -41,7 +44,8 @@ static u64 softmap_read_bytes(void)
 
 static u64 softmap_read_bytes_allocated(void)
 {
-	return softmap_pcpu_sum(SOFTMAP_PC_ALLOC_BYTES) +
+	return (softmap_slab_pages() << PAGE_SHIFT) +
+	       softmap_pcpu_sum(SOFTMAP_PC_OOL_BYTES) +
 	       softmap_store_table_bytes();
 }
 
@@ -53,6 +57,21 @@ static u64 softmap_read_users(void)
 static u64 softmap_read_buckets(void)
 {
 	return softmap_store_buckets();
+}
+
+static u64 softmap_read_table_shrinks(void)
+{
+	return softmap_store_table_shrinks();
+}
+
+static u64 softmap_read_slab_pages(void)
+{
+	return softmap_slab_pages();
+}
+
+static u64 softmap_read_slab_pages_returned(void)
+{
+	return softmap_slab_pages_returned();
 }
 
 #define SOFTMAP_PCPU(n, a, i)	{ .name = n, .attr = a, .pcpu = i }
@@ -77,6 +96,20 @@ const struct softmap_counter softmap_counters[] = {
 		     SOFTMAP_PC_RCU_PENDING),
 	SOFTMAP_PCPU("quota_rejections", SOFTMAP_STATS_A_QUOTA_REJECTIONS,
 		     SOFTMAP_PC_QUOTA_REJECTIONS),
+	SOFTMAP_PCPU("evictions", SOFTMAP_STATS_A_EVICTIONS,
+		     SOFTMAP_PC_EVICTIONS),
+	SOFTMAP_PCPU("shrinker_scans", SOFTMAP_STATS_A_SHRINKER_SCANS,
+		     SOFTMAP_PC_SHRINKER_SCANS),
+	SOFTMAP_PCPU("shrinker_freed", SOFTMAP_STATS_A_SHRINKER_FREED,
+		     SOFTMAP_PC_SHRINKER_FREED),
+	SOFTMAP_FUNC("table_shrinks", SOFTMAP_STATS_A_TABLE_SHRINKS,
+		     softmap_read_table_shrinks),
+	SOFTMAP_PCPU("objects_moved", SOFTMAP_STATS_A_OBJECTS_MOVED,
+		     SOFTMAP_PC_OBJECTS_MOVED),
+	SOFTMAP_FUNC("slab_pages", SOFTMAP_STATS_A_SLAB_PAGES,
+		     softmap_read_slab_pages),
+	SOFTMAP_FUNC("slab_pages_returned", SOFTMAP_STATS_A_SLAB_PAGES_RETURNED,
+		     softmap_read_slab_pages_returned),
 };
 
 const unsigned int softmap_nr_counters = ARRAY_SIZE(softmap_counters);

@@ -3,10 +3,12 @@
  * softmap: /sys/kernel/softmap/, one value per file.
  *
  * A read-only file for each entry of softmap_counters[] (stats.c), made
- * at load from that table, and the tunables (0644).  Writes need
- * CAP_SYS_ADMIN besides the file mode and take a decimal number (a
- * trailing newline allowed); anything else, or a value out of range
- * (zero included), is refused with -EINVAL.
+ * at load from that table, the tunables (0644) and the write-only shrink
+ * file (0200).  Writes need CAP_SYS_ADMIN besides the file mode.  A
+ * tunable takes a decimal number (a trailing newline allowed); anything
+ * else, or a value out of range (zero included), is refused with -EINVAL.
+ * shrink takes a decimal byte target or the word "compact" and runs the
+ * reclaim of the SHRINK command (softmap_reclaim()) before it returns.
  */
 #include <linux/capability.h>
 #include <linux/kobject.h>
@@ -91,6 +93,26 @@ static ssize_t softmap_tunable_store(struct kobject *kobj,
 #define SOFTMAP_TUNABLE_ATTR(name)					\
 	__ATTR(name, 0644, softmap_tunable_show, softmap_tunable_store)
 
+static ssize_t softmap_shrink_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	u64 target;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (sysfs_streq(buf, "compact"))
+		softmap_reclaim(false, 0);
+	else if (!kstrtou64(buf, 10, &target))
+		softmap_reclaim(true, target);
+	else
+		return -EINVAL;
+	return count;
+}
+
+static struct kobj_attribute softmap_shrink_attr =
+	__ATTR(shrink, 0200, NULL, softmap_shrink_store);
+
 static struct softmap_tunable_attr softmap_tunables[] = {
 	{ SOFTMAP_TUNABLE_ATTR(max_value_size),
 	  &softmap_tun.max_value_size, 1, SOFTMAP_VALUE_MAX },
@@ -118,7 +140,7 @@ int softmap_sysfs_init(void)
 
 	softmap_cattrs = kcalloc(softmap_nr_counters, sizeof(*softmap_cattrs),
 				 GFP_KERNEL);
-	softmap_attrs = kcalloc(softmap_nr_counters + nt + 1,
+	softmap_attrs = kcalloc(softmap_nr_counters + nt + 2,
 				sizeof(*softmap_attrs), GFP_KERNEL);
 	if (!softmap_cattrs || !softmap_attrs)
 		goto fail;
@@ -135,6 +157,7 @@ int softmap_sysfs_init(void)
 	for (i = 0; i < nt; i++)
 		softmap_attrs[softmap_nr_counters + i] =
 			&softmap_tunables[i].kattr.attr;
+	softmap_attrs[softmap_nr_counters + nt] = &softmap_shrink_attr.attr;
 	softmap_group.attrs = softmap_attrs;
 
 	softmap_kobj = kobject_create_and_add("softmap", kernel_kobj);

@@ -27,6 +27,13 @@ static DEFINE_XARRAY(softmap_users);
 static atomic_long_t softmap_total_bytes = ATOMIC_LONG_INIT(0);
 /* Owners with at least one object. */
 static atomic_long_t softmap_active_users = ATOMIC_LONG_INIT(0);
+/*
+ * Highest softmap_total_bytes since the last compaction (or load): the
+ * slab pages a store holds follow its peak, not its current size, so the
+ * gap between the two says how much compaction could give back.  A racy
+ * maximum: two PUTs may each write theirs; it is an estimate.
+ */
+static unsigned long softmap_peak_bytes;
 
 /**
  * softmap_user_find() - an owner's record, if any
@@ -144,6 +151,8 @@ int softmap_user_charge(struct softmap_user *u, long objects, long bytes,
 		NL_SET_ERR_MSG(extack, "store is full: max_bytes reached");
 		return softmap_user_reject(u, objects, bytes, bytes, -ENOSPC);
 	}
+	if ((unsigned long)n > READ_ONCE(softmap_peak_bytes))
+		WRITE_ONCE(softmap_peak_bytes, n);
 	return 0;
 }
 
@@ -171,6 +180,25 @@ u64 softmap_user_total_bytes(void)
 	long n = atomic_long_read(&softmap_total_bytes);
 
 	return n < 0 ? 0 : n;
+}
+
+/**
+ * softmap_user_peak_bytes() - highest total of key and value bytes since
+ *	the last softmap_user_peak_reset()
+ *
+ * Return: the peak, an estimate (see softmap_peak_bytes).
+ */
+u64 softmap_user_peak_bytes(void)
+{
+	return READ_ONCE(softmap_peak_bytes);
+}
+
+/**
+ * softmap_user_peak_reset() - start a new peak from the current total
+ */
+void softmap_user_peak_reset(void)
+{
+	WRITE_ONCE(softmap_peak_bytes, softmap_user_total_bytes());
 }
 
 /**

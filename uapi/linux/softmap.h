@@ -175,12 +175,14 @@ enum softmap_attr {
  *	or by SHRINK.
  * @SOFTMAP_STATS_A_SHRINKER_SCANS: calls of the shrinker's scan callback.
  * @SOFTMAP_STATS_A_SHRINKER_FREED: objects the shrinker's scans evicted.
- * @SOFTMAP_STATS_A_TABLE_SHRINKS: times the table was rehashed smaller.
+ * @SOFTMAP_STATS_A_TABLE_SHRINKS: times the table was rehashed smaller:
+ *	rebuilds by a reclaim pass, and background shrinks seen.
  * @SOFTMAP_STATS_A_OBJECTS_MOVED: live objects moved by compaction into a
  *	fresh slab cache generation.
- * @SOFTMAP_STATS_A_SLAB_PAGES: pages held by the object slab caches.
+ * @SOFTMAP_STATS_A_SLAB_PAGES: pages of the object slab caches that hold
+ *	at least one stored object.
  * @SOFTMAP_STATS_A_SLAB_PAGES_RETURNED: slab pages given back to the page
- *	allocator by compaction.
+ *	allocator by compaction (pages held before minus after).
  * @__SOFTMAP_STATS_A_MAX: internal use.
  * @SOFTMAP_STATS_A_MAX: highest attribute number.
  */
