@@ -84,7 +84,9 @@ static const struct {
 	STAT(objects), STAT(bytes), STAT(bytes_allocated), STAT(users),
 	STAT(table_buckets), STAT(puts), STAT(gets), STAT(hits),
 	STAT(misses), STAT(dels), STAT(replaces), STAT(rcu_pending_frees),
-	STAT(quota_rejections),
+	STAT(quota_rejections), STAT(evictions), STAT(shrinker_scans),
+	STAT(shrinker_freed), STAT(table_shrinks), STAT(objects_moved),
+	STAT(slab_pages), STAT(slab_pages_returned),
 };
 
 static uint64_t global_field(const struct softmap_stats *s, size_t i)
@@ -101,6 +103,7 @@ static void json_user(const struct softmap_user_stats *u)
 	jw_u64("objects", u->objects);
 	jw_u64("bytes", u->bytes);
 	jw_u64("quota_rejections", u->quota_rejections);
+	jw_u64("evictions", u->evictions);
 }
 
 static void stats_json(const struct softmap_stats *g,
@@ -135,23 +138,26 @@ static void stats_text(const struct softmap_stats *g,
 
 	printf("global\n");
 	for (i = 0; i < ARRAY_SIZE(global_fields); i++)
-		printf("  %-18s %llu\n", global_fields[i].name,
+		printf("  %-19s %llu\n", global_fields[i].name,
 		       (unsigned long long)global_field(g, i));
 	printf("user %u\n", mine->uid);
-	printf("  %-18s %llu\n", "objects", (unsigned long long)mine->objects);
-	printf("  %-18s %llu\n", "bytes", (unsigned long long)mine->bytes);
-	printf("  %-18s %llu\n", "quota_rejections",
+	printf("  %-19s %llu\n", "objects", (unsigned long long)mine->objects);
+	printf("  %-19s %llu\n", "bytes", (unsigned long long)mine->bytes);
+	printf("  %-19s %llu\n", "quota_rejections",
 	       (unsigned long long)mine->quota_rejections);
+	printf("  %-19s %llu\n", "evictions",
+	       (unsigned long long)mine->evictions);
 	if (!users)
 		return;
 	printf("users\n");
-	printf("  %10s %12s %14s %16s\n", "UID", "OBJECTS", "BYTES",
-	       "QUOTA_REJECTIONS");
+	printf("  %10s %12s %14s %16s %12s\n", "UID", "OBJECTS", "BYTES",
+	       "QUOTA_REJECTIONS", "EVICTIONS");
 	for (i = 0; i < l->n; i++)
-		printf("  %10u %12llu %14llu %16llu\n", l->u[i].uid,
+		printf("  %10u %12llu %14llu %16llu %12llu\n", l->u[i].uid,
 		       (unsigned long long)l->u[i].objects,
 		       (unsigned long long)l->u[i].bytes,
-		       (unsigned long long)l->u[i].quota_rejections);
+		       (unsigned long long)l->u[i].quota_rejections,
+		       (unsigned long long)l->u[i].evictions);
 }
 
 static void stats_run(struct cli *c, struct job *j)

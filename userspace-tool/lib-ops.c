@@ -485,6 +485,7 @@ static void sm_parse_user(struct nlattr *nest, struct softmap_user_stats *u)
 		[SOFTMAP_USER_A_OBJECTS] = { .type = NLA_U64 },
 		[SOFTMAP_USER_A_BYTES] = { .type = NLA_U64 },
 		[SOFTMAP_USER_A_QUOTA_REJECTIONS] = { .type = NLA_U64 },
+		[SOFTMAP_USER_A_EVICTIONS] = { .type = NLA_U64 },
 	};
 	struct nlattr *tb[SOFTMAP_USER_A_MAX + 1];
 
@@ -501,6 +502,8 @@ static void sm_parse_user(struct nlattr *nest, struct softmap_user_stats *u)
 	if (tb[SOFTMAP_USER_A_QUOTA_REJECTIONS])
 		u->quota_rejections =
 			nla_get_u64(tb[SOFTMAP_USER_A_QUOTA_REJECTIONS]);
+	if (tb[SOFTMAP_USER_A_EVICTIONS])
+		u->evictions = nla_get_u64(tb[SOFTMAP_USER_A_EVICTIONS]);
 }
 
 static void sm_parse_global(struct nlattr *nest, struct softmap_stats *s)
@@ -521,6 +524,13 @@ static void sm_parse_global(struct nlattr *nest, struct softmap_stats *s)
 		[SOFTMAP_STATS_A_REPLACES] = &s->replaces,
 		[SOFTMAP_STATS_A_RCU_PENDING_FREES] = &s->rcu_pending_frees,
 		[SOFTMAP_STATS_A_QUOTA_REJECTIONS] = &s->quota_rejections,
+		[SOFTMAP_STATS_A_EVICTIONS] = &s->evictions,
+		[SOFTMAP_STATS_A_SHRINKER_SCANS] = &s->shrinker_scans,
+		[SOFTMAP_STATS_A_SHRINKER_FREED] = &s->shrinker_freed,
+		[SOFTMAP_STATS_A_TABLE_SHRINKS] = &s->table_shrinks,
+		[SOFTMAP_STATS_A_OBJECTS_MOVED] = &s->objects_moved,
+		[SOFTMAP_STATS_A_SLAB_PAGES] = &s->slab_pages,
+		[SOFTMAP_STATS_A_SLAB_PAGES_RETURNED] = &s->slab_pages_returned,
 	};
 	int i;
 

@@ -108,6 +108,13 @@ struct softmap_stats {
 	uint64_t replaces;
 	uint64_t rcu_pending_frees;
 	uint64_t quota_rejections;
+	uint64_t evictions;
+	uint64_t shrinker_scans;
+	uint64_t shrinker_freed;
+	uint64_t table_shrinks;
+	uint64_t objects_moved;
+	uint64_t slab_pages;
+	uint64_t slab_pages_returned;
 };
 
 /**
@@ -116,12 +123,15 @@ struct softmap_stats {
  * @objects: objects the user owns.
  * @bytes: bytes of keys and values the user owns.
  * @quota_rejections: the user's PUTs refused by a quota.
+ * @evictions: the user's reclaimable objects evicted, by memory pressure
+ *	or by SHRINK.
  */
 struct softmap_user_stats {
 	uint32_t uid;
 	uint64_t objects;
 	uint64_t bytes;
 	uint64_t quota_rejections;
+	uint64_t evictions;
 };
 
 /**
