@@ -38,12 +38,23 @@ tally() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
+# host_state: what the matrix must leave alone on the host: the kernels
+# it boots (/boot, /lib/modules) and the package database.
+host_state() {
+	find /boot /lib/modules -printf '%p %s %T@\n' 2>/dev/null | sort
+	dpkg-query -W -f='${Package} ${Version} ${Status}\n' 2>/dev/null
+}
+
 mkdir -p "$top/build"
+find /boot /lib/modules -printf '%p %s %T@\n' 2>/dev/null | sort \
+	>"$top/build/host-boot.before"
 if ! stage "dependencies" "$top/scripts/deps.sh"; then
 	echo "check: installing dependencies failed" >&2
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+
+host_state >"$top/build/host.before"
 
 echo "# ==== lint ===="
 stage "lint" "$top/scripts/lint.sh" "${kernels[@]}" >"$top/build/lint.tap"
@@ -65,6 +76,23 @@ for k in "${kernels[@]}"; do
 	tally "$top/build/vm/$k/verdict.tap" "$k"
 	echo "# logs: build/vm/$k/console.log build/vm/$k/results.log"
 done
+
+echo "# ==== host ===="
+host_state >"$top/build/host.after"
+find /boot /lib/modules -printf '%p %s %T@\n' 2>/dev/null | sort \
+	>"$top/build/host-boot.after"
+if cmp -s "$top/build/host-boot.before" "$top/build/host-boot.after" &&
+   cmp -s "$top/build/host.before" "$top/build/host.after"; then
+	echo "ok 1 host: /boot, /lib/modules and the package database unchanged"
+	passed=$((passed + 1))
+else
+	echo "not ok 1 host: /boot, /lib/modules or the package database changed"
+	diff "$top/build/host-boot.before" "$top/build/host-boot.after" |
+		sed 's/^/#   /' | head -20
+	diff "$top/build/host.before" "$top/build/host.after" |
+		sed 's/^/#   /' | head -20
+	failed=$((failed + 1))
+fi
 
 echo "# ==== time ===="
 printf '# %s\n' "${timings[@]}"

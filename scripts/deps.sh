@@ -5,7 +5,9 @@
 # and test (make check, make demo); with --bench also those only the
 # benchmark needs (make bench): the peers it compares softmap with, run
 # inside the guest, and gnuplot.  Idempotent: does nothing when everything
-# is present.
+# is present.  Build tools and libraries only: the kernels of the test
+# matrix, their headers and the kernel source are fetched into the cache
+# by scripts/vm/kernel.sh, never installed.
 set -euo pipefail
 
 pkgs=(
@@ -13,9 +15,8 @@ pkgs=(
 	rsync pkg-config python3 file
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev
-	sparse
-	linux-headers-6.12-cloud-amd64 linux-headers-cloud-amd64
-	linux-source-6.12
+	sparse dwarves
+	dkms mandoc shellcheck python3-yaml
 )
 bench_pkgs=(golang-go redis-server redis-tools memcached gnuplot-nox)
 [ "${1:-}" != --bench ] || pkgs+=("${bench_pkgs[@]}")

@@ -12,9 +12,12 @@
 #   debug-6.12  built from Debian's linux-source-6.12 with tinyconfig plus
 #               scripts/vm/debug.config
 #
-# The cache lives in $SOFTMAP_CACHE (default ~/.cache/softmap); entries are
-# keyed by package version (and, for debug-6.12, by the config fragment and
-# compiler), so a second run finds them and returns at once.
+# Packages are fetched (apt-get download, dpkg -x) into the cache, never
+# installed.  The cache lives in $SOFTMAP_CACHE (default ~/.cache/softmap);
+# entries are keyed by package version (and, for debug-6.12, by the config
+# fragment and compiler), so a second run finds them and returns at once.
+# Runs of the same NAME wait for each other (flock), so guests can be
+# prepared in parallel.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,30 +33,44 @@ concrete() {
 		sed -n "s/^ *Depends: \($2[^ ]*\)\$/\1/p" | head -1
 }
 
+# fetch DIR PKG...: download Debian packages and unpack them into DIR.
+# Nothing is installed: the host's /boot, /lib/modules and package
+# database stay as they are.
+fetch() {
+	local dir=$1 tmp deb
+	shift
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q "$@" >&2)
+	for deb in "$tmp"/*.deb; do
+		dpkg -x "$deb" "$dir"
+	done
+	rm -rf "$tmp"
+}
+
 stock() {
-	local meta=$1 pkg ver dir tmp
+	local meta=$1 pkg ver dir hdr deps
 	pkg=$(concrete "$meta" 'linux-image-[0-9]')
 	[ -n "$pkg" ] || { log "cannot resolve $meta (apt-get update?)"; exit 1; }
 	ver=${pkg#linux-image-}
 	ver=${ver%-unsigned}
 	dir=$cache/$name/$ver
+	hdr=$dir/root/usr/src/linux-headers-$ver
 	if [ ! -e "$dir/.done" ]; then
-		log "fetching $pkg"
-		rm -rf "$dir" && mkdir -p "$dir"
-		tmp=$(mktemp -d)
-		(cd "$tmp" && apt-get download -q "$pkg" >&2)
-		dpkg -x "$tmp"/*.deb "$dir/root"
-		rm -rf "$tmp"
+		log "fetching $pkg and linux-headers-$ver"
+		rm -rf "$dir" && mkdir -p "$dir/root"
+		# The headers and what they include: the -common tree and
+		# the kbuild scripts, reached through relative symlinks.
+		mapfile -t deps < <(apt-cache depends "linux-headers-$ver" |
+			sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p')
+		fetch "$dir/root" "$pkg" "linux-headers-$ver" "${deps[@]}"
+		# The one absolute path: the Makefile's include of -common.
+		sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" \
+			"$hdr/Makefile"
 		touch "$dir/.done"
-	fi
-	if [ ! -e "/usr/src/linux-headers-$ver/Makefile" ]; then
-		log "installing linux-headers-$ver"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends "linux-headers-$ver" </dev/null >&2
 	fi
 	echo "KVER=$ver"
 	echo "KIMAGE=$dir/root/boot/vmlinuz-$ver"
-	echo "KDIR=/usr/src/linux-headers-$ver"
+	echo "KDIR=$hdr"
 }
 
 # Every CONFIG_X=y of the fragment must be =y in .config, every
@@ -70,17 +87,23 @@ check_config() {
 	return $bad
 }
 
-# Debian's linux-source-6.12, unpacked once: the debug kernel is built from
-# it, and selftests, checkpatch and kernel-doc come from it.
+# Debian's linux-source-6.12, fetched and unpacked once: the debug kernel
+# is built from it, and selftests, checkpatch and kernel-doc come from it.
 source_tree() {
-	local tarball=/usr/src/linux-source-6.12.tar.xz
-	[ -e "$tarball" ] || { log "$tarball missing (scripts/deps.sh)"; exit 1; }
-	pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	local deb
+	pkgver=$(apt-cache policy linux-source-6.12 |
+		sed -n 's/^ *Candidate: //p')
+	[ -n "$pkgver" ] && [ "$pkgver" != "(none)" ] ||
+		{ log "cannot resolve linux-source-6.12 (apt-get update?)"; exit 1; }
 	src=$cache/src/linux-source-$pkgver
 	if [ ! -e "$src/.done" ]; then
-		log "unpacking linux-source-6.12 $pkgver"
-		rm -rf "$src" && mkdir -p "$src"
-		tar -xJf "$tarball" -C "$src" --strip-components=1
+		log "fetching and unpacking linux-source-6.12 $pkgver"
+		rm -rf "$src" "$src.deb" && mkdir -p "$src.deb"
+		fetch "$src.deb" "linux-source-6.12=$pkgver"
+		mkdir -p "$src"
+		tar -xJf "$src.deb"/usr/src/linux-source-6.12.tar.xz -C "$src" \
+			--strip-components=1
+		rm -rf "$src.deb"
 		touch "$src/.done"
 	fi
 }
@@ -108,6 +131,8 @@ debug() {
 }
 
 mkdir -p "$cache"
+exec 9>"$cache/.lock-$name"
+flock 9
 case $name in
 stock-6.12) stock linux-image-6.12-cloud-amd64 ;;
 stock-6.1)  stock linux-image-cloud-amd64 ;;
