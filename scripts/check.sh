@@ -2,31 +2,38 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh [KERNEL...] - everything "make check" runs: install missing
-# dependencies, the static checks (scripts/lint.sh), then for each kernel
-# of the matrix (default: stock-6.1 stock-6.12 debug-6.12) fetch or build
-# it into the cache, boot it in QEMU with every selftest and print its
-# TAP (scripts/vm/verdict.sh).  Ends with the line "N passed, N failed"
-# (", N skipped" when something skipped) and fails when anything failed.
+# dependencies (scripts/deps.sh: build tools only), the static checks
+# (scripts/lint.sh), the install, pkg-config and DKMS checks
+# (scripts/install-check.sh), then for each kernel of the matrix (default:
+# stock-6.1 stock-6.12 debug-6.12) fetch or build it into the cache, boot
+# it in QEMU with every selftest and print its TAP (scripts/vm/verdict.sh),
+# and last check that the host's /boot, /lib/modules and package database
+# are as they were.  The debug kernel, the slowest, runs in the background
+# while the rest goes on in the foreground: the machine has two cores.
+# Prints how long each stage took and ends with the line
+# "N passed, N failed" (", N skipped" when something skipped); fails when
+# anything failed.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(stock-6.1 stock-6.12 debug-6.12)
 passed=0 failed=0 skipped=0
-timings=()
 t0=$(date +%s)
+b=$top/build
+times=$b/times.log
 
-# stage NAME CMD...: run CMD, record how long it took.
+# stage NAME CMD...: run CMD, record how long it took in $times.
 stage() {
 	local name=$1 s=$SECONDS rc
 	shift
 	"$@"
 	rc=$?
-	timings+=("$(printf '%-28s %4ds' "$name" $((SECONDS - s)))")
+	printf '%-30s %4ds\n' "$name" $((SECONDS - s)) >>"$times"
 	return $rc
 }
 
-# tally FILE: print a TAP stream and add up its "# counts" line.
+# tally FILE WHAT: print a TAP stream and add up its "# counts" line.
 tally() {
 	local p f s
 	grep -v '^# counts ' "$1"
@@ -38,65 +45,97 @@ tally() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
+# boot_kernel K: ready kernel K, boot it with the selftests, write its TAP
+# to build/vm/K/verdict.tap.
+boot_kernel() {
+	local k=$1 dir=$b/vm/$1
+	mkdir -p "$dir"
+	rm -f "$dir/verdict.tap"
+	if ! stage "$k: kernel" "$top/scripts/vm/kernel.sh" "$k" \
+		>/dev/null 2>"$dir/kernel.err"; then
+		{ echo "not ok 1 $k kernel ready"
+		  sed 's/^/#   /' "$dir/kernel.err" | tail -20
+		  echo "# counts 0 1 0"; } >"$dir/verdict.tap"
+		return
+	fi
+	if ! stage "$k: build and run" "$top/scripts/vm/run.sh" -k "$k" \
+		>"$dir/run.out" 2>&1; then
+		{ echo "not ok 1 $k build"
+		  sed 's/^/#   /' "$dir/run.out" | tail -20
+		  echo "# counts 0 1 0"; } >"$dir/verdict.tap"
+		return
+	fi
+	"$top/scripts/vm/verdict.sh" "$k" >"$dir/verdict.tap.new"
+	mv "$dir/verdict.tap.new" "$dir/verdict.tap"
+}
+
 # host_state: what the matrix must leave alone on the host: the kernels
 # it boots (/boot, /lib/modules) and the package database.
-host_state() {
+host_boot() {
 	find /boot /lib/modules -printf '%p %s %T@\n' 2>/dev/null | sort
+}
+host_state() {
+	host_boot
 	dpkg-query -W -f='${Package} ${Version} ${Status}\n' 2>/dev/null
 }
 
-mkdir -p "$top/build"
-find /boot /lib/modules -printf '%p %s %T@\n' 2>/dev/null | sort \
-	>"$top/build/host-boot.before"
+mkdir -p "$b"
+: >"$times"
+host_boot >"$b/host-boot.before"
 if ! stage "dependencies" "$top/scripts/deps.sh"; then
 	echo "check: installing dependencies failed" >&2
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+host_state >"$b/host.before"
 
-host_state >"$top/build/host.before"
+# The debug kernel in the background, everything else meanwhile.
+bg=()
+fg=()
+for k in "${kernels[@]}"; do
+	case $k in debug-*) bg+=("$k") ;; *) fg+=("$k") ;; esac
+done
+bgpid=
+if [ ${#bg[@]} -gt 0 ]; then
+	( for k in "${bg[@]}"; do boot_kernel "$k"; done ) &
+	bgpid=$!
+fi
+
+stage "lint" "$top/scripts/lint.sh" "${kernels[@]}" >"$b/lint.tap"
+stage "install, pkg-config, dkms" "$top/scripts/install-check.sh" \
+	>"$b/install.tap" 2>&1
+for k in "${fg[@]}"; do
+	boot_kernel "$k"
+done
+[ -z "$bgpid" ] || wait "$bgpid"
 
 echo "# ==== lint ===="
-stage "lint" "$top/scripts/lint.sh" "${kernels[@]}" >"$top/build/lint.tap"
-tally "$top/build/lint.tap" lint
-
+tally "$b/lint.tap" lint
+echo "# ==== install ===="
+tally "$b/install.tap" install
 for k in "${kernels[@]}"; do
 	echo "# ==== $k ===="
-	if ! stage "$k: kernel" "$top/scripts/vm/kernel.sh" "$k" >/dev/null; then
-		echo "not ok 1 $k kernel ready # see the messages above"
-		failed=$((failed + 1))
-		continue
-	fi
-	if ! stage "$k: build and run" "$top/scripts/vm/run.sh" -k "$k"; then
-		echo "not ok 1 $k build # see the messages above"
-		failed=$((failed + 1))
-		continue
-	fi
-	"$top/scripts/vm/verdict.sh" "$k" >"$top/build/vm/$k/verdict.tap"
-	tally "$top/build/vm/$k/verdict.tap" "$k"
+	tally "$b/vm/$k/verdict.tap" "$k"
 	echo "# logs: build/vm/$k/console.log build/vm/$k/results.log"
 done
 
 echo "# ==== host ===="
-host_state >"$top/build/host.after"
-find /boot /lib/modules -printf '%p %s %T@\n' 2>/dev/null | sort \
-	>"$top/build/host-boot.after"
-if cmp -s "$top/build/host-boot.before" "$top/build/host-boot.after" &&
-   cmp -s "$top/build/host.before" "$top/build/host.after"; then
+host_boot >"$b/host-boot.after"
+host_state >"$b/host.after"
+if cmp -s "$b/host-boot.before" "$b/host-boot.after" &&
+   cmp -s "$b/host.before" "$b/host.after"; then
 	echo "ok 1 host: /boot, /lib/modules and the package database unchanged"
 	passed=$((passed + 1))
 else
 	echo "not ok 1 host: /boot, /lib/modules or the package database changed"
-	diff "$top/build/host-boot.before" "$top/build/host-boot.after" |
-		sed 's/^/#   /' | head -20
-	diff "$top/build/host.before" "$top/build/host.after" |
-		sed 's/^/#   /' | head -20
+	diff "$b/host-boot.before" "$b/host-boot.after" | sed 's/^/#   /' | head -20
+	diff "$b/host.before" "$b/host.after" | sed 's/^/#   /' | head -20
 	failed=$((failed + 1))
 fi
 
 echo "# ==== time ===="
-printf '# %s\n' "${timings[@]}"
-printf '# %-28s %4ds\n' total $(($(date +%s) - t0))
+sed 's/^/# /' "$times"
+printf '# %-30s %4ds\n' total $(($(date +%s) - t0))
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

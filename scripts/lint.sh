@@ -5,7 +5,11 @@
 #   checkpatch.pl --strict on kmod/ and uapi/ (from Debian's 6.12 source);
 #   kernel-doc -Wall on kmod/ and uapi/;
 #   the module built with W=1 and sparse (C=1) against each KERNEL's tree
-#   (default: all of the matrix): zero warnings.
+#   (default: all of the matrix): zero warnings;
+#   the library, the tool, the selftests and the example built with
+#   -Wall -Wextra -Werror (their Makefiles' flags), in a copy of the tree;
+#   shellcheck on every shell script;
+#   mandoc -T lint on the man pages.
 # The last line is "# counts PASSED FAILED SKIPPED".
 set -uo pipefail
 
@@ -49,7 +53,8 @@ for k in "${kernels[@]}"; do
 	eval "$kv"
 	src=$out/$k
 	rm -rf "$src" && mkdir -p "$src"
-	cp -a kmod uapi Kbuild VERSION "$src/"
+	rsync -a --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		kmod uapi Kbuild VERSION "$src/"
 	# Everything the build prints but its progress lines is a finding;
 	# 6.1's headers have no vmlinux for BTF, which is not ours to fix.
 	make -C "$KDIR" M="$src" W=1 C=1 modules 2>&1 |
@@ -58,6 +63,29 @@ for k in "${kernels[@]}"; do
 	[ -e "$src/kmod/softmap.ko" ] || echo "softmap.ko was not built" >>"$log"
 	check "W=1 C=1 build ($k)" "$log"
 done
+
+# Userspace, in a copy: guests may be building the tree's own meanwhile.
+user=$out/userspace
+rm -rf "$user" && mkdir -p "$user"
+cp -a userspace-tool uapi selftests VERSION "$user/"
+{
+	make -s -C "$user/userspace-tool" clean all &&
+	make -s -C "$user/selftests" clean all \
+		KSFT_DIR="$SRC/tools/testing/selftests"
+} >"$out/userspace.log" 2>&1
+check "userspace -Wall -Wextra -Werror (tool, libsoftmap, selftests)" \
+	"$out/userspace.log"
+
+mapfile -t scripts < <(grep -rlE '^#!.*(sh|bash)$' .ci scripts selftests \
+	bench 2>/dev/null | sort)
+# The bash completion is sourced, not run: it has no #! line.
+scripts+=(userspace-tool/completion/softmap)
+shellcheck -x -S style "${scripts[@]}" >"$out/shellcheck.log" 2>&1
+check "shellcheck (${#scripts[@]} scripts)" "$out/shellcheck.log"
+
+pages=(Documentation/man/*.[0-9])
+mandoc -T lint -W warning "${pages[@]}" >"$out/mandoc.log" 2>&1
+check "mandoc -T lint (${#pages[@]} man pages)" "$out/mandoc.log"
 
 echo "# counts $passed $failed 0"
 [ "$failed" -eq 0 ]

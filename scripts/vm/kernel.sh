@@ -40,7 +40,7 @@ fetch() {
 	local dir=$1 tmp deb
 	shift
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -q "$@" >&2)
+	(cd "$tmp" && apt-get -o APT::Sandbox::User=root download -q "$@" >&2)
 	for deb in "$tmp"/*.deb; do
 		dpkg -x "$deb" "$dir"
 	done
@@ -93,8 +93,10 @@ source_tree() {
 	local deb
 	pkgver=$(apt-cache policy linux-source-6.12 |
 		sed -n 's/^ *Candidate: //p')
-	[ -n "$pkgver" ] && [ "$pkgver" != "(none)" ] ||
-		{ log "cannot resolve linux-source-6.12 (apt-get update?)"; exit 1; }
+	if [ -z "$pkgver" ] || [ "$pkgver" = "(none)" ]; then
+		log "cannot resolve linux-source-6.12 (apt-get update?)"
+		exit 1
+	fi
 	src=$cache/src/linux-source-$pkgver
 	if [ ! -e "$src/.done" ]; then
 		log "fetching and unpacking linux-source-6.12 $pkgver"

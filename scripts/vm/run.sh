@@ -51,13 +51,6 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 	"$top/kmod" "$top/uapi" "$top/Kbuild" "$top/VERSION" "$out/src/"
 make -s -C "$KDIR" M="$out/src" modules
 
-# Userspace: the same binaries serve every kernel.
-ksft=KSFT_DIR=$SRC/tools/testing/selftests
-if [ $userspace = 1 ]; then
-	make -s -C "$top/userspace-tool"
-	make -s -C "$top/selftests" "$ksft"
-fi
-
 # The initramfs.
 stage=$out/initramfs
 rm -rf "$stage"
@@ -67,12 +60,23 @@ cp /bin/busybox "$stage/bin/busybox"
 install -m 0755 "$here/guest-init" "$stage/init"
 cp "$out/src/kmod/softmap.ko" "$stage/softmap/softmap.ko"
 echo "$kernel" >"$stage/softmap/kernel-name"
+
+# Userspace: the same binaries serve every kernel; guests prepared in
+# parallel build them one at a time (flock) and copy them under the lock.
+ksft=KSFT_DIR=$SRC/tools/testing/selftests
 if [ $userspace = 1 ]; then
-	install -m 0755 "$top/userspace-tool/softmap" "$stage/softmap/bin/"
+	exec 8>"$top/build/.userspace.lock"
+	flock 8
+	make -s -C "$top/userspace-tool"
+	make -s -C "$top/selftests" "$ksft"
+	"$top/scripts/build-example.sh"
+	install -m 0755 "$top/userspace-tool/softmap" \
+		"$top/build/example/softmap-hello" /bin/bash "$stage/softmap/bin/"
 	make -s -C "$top/selftests" "$ksft" install \
-		INSTALL_PATH="$stage/softmap/tests"
+		INSTALL_PATH="$stage/softmap/tests" >/dev/null
 	make -s -C "$top/selftests" "$ksft" list \
 		>"$stage/softmap/tests/run-order"
+	flock -u 8
 fi
 [ -z "$script" ] || install -m 0755 "$script" "$stage/softmap/script"
 if [ -n "$extra" ]; then

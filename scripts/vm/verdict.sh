@@ -8,6 +8,9 @@
 #   - the module unloaded at the end;
 #   - no taint beyond out-of-tree (O) and unsigned (E) modules;
 #   - the results ended (a hung or crashed guest fails here);
+#   - on debug kernels: the guest ran on 2 CPUs, lockdep was still on at
+#     the end (it switches itself off at its first report), and kmemleak
+#     was present and its scans worked;
 #   - the console log holds no kernel splat (BUG, WARNING, Oops, KASAN,
 #     lockdep, RCU stall, kmemleak report, slab errors, panics).
 # The last line is "# counts PASSED FAILED SKIPPED"; the exit status is 0
@@ -50,9 +53,16 @@ function close_prog(status) {
 }
 /^SOFTMAP-BEGIN / { begun = 1; printf "# %s: %s\n", kernel, $3; next }
 /^SOFTMAP-PROG / { close_prog(""); prog = $2; plan = ""; seen = 0; bad = 0; next }
-/^SOFTMAP-EXIT / { close_prog($3); next }
+/^SOFTMAP-EXIT / {
+	if ($4 != "") printf "# %s: %s took %ss\n", kernel, prog, $4
+	close_prog($3)
+	next
+}
 /^SOFTMAP-RMMOD / { rmmod = $2; next }
 /^SOFTMAP-TAINT / { taint = $2; next }
+/^SOFTMAP-KMEMLEAK / { kmemleak = $2; next }
+/^SOFTMAP-DEBUG-LOCKS / { debug_locks = $2; next }
+/^SOFTMAP-CPUS / { cpus = $2; next }
 /^SOFTMAP-END/ { ended = 1; next }
 prog != "" && /^1\.\.[0-9]+/ { plan = substr($1, 4) + 0 }
 prog != "" && /^(not )?ok [0-9]+/ {
@@ -81,6 +91,13 @@ END {
 	emit(taint != "" && (t == 0 || t == 4096 || t == 8192 || t == 12288),
 	     "kernel not tainted beyond O/E", "tainted=" taint)
 	emit(ended, "results complete", "no end marker: the guest died or timed out")
+	if (kernel ~ /^debug-/) {
+		emit(cpus == 2, "guest ran on 2 CPUs", "CPUs: " (cpus == "" ? "not reported" : cpus))
+		emit(debug_locks == "1", "lockdep still on at the end",
+		     "debug_locks: " (debug_locks == "" ? "not reported" : debug_locks))
+		emit(kmemleak == "scanned", "kmemleak present and scanned",
+		     "kmemleak: " (kmemleak == "" ? "not reported" : kmemleak))
+	}
 	printf "%d %d %d\n", passed, failed, skipped > "/dev/stderr"
 }' 2>"$dir/.counts"
 read -r passed failed skipped <"$dir/.counts"
