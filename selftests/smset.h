@@ -168,12 +168,13 @@ static inline int sm_set_put(struct softmap *h, const struct sm_set *s,
 }
 
 /*
- * GET objects [@from, @to) of @s; with @present (@s->n bytes), record for
- * each whether it was found intact.
+ * GET @n objects of @s: those whose indices are at @idx, or with @idx
+ * NULL objects [@from, @from + @n); with @present (@s->n bytes), record
+ * for each whether it was found intact.
  */
-static inline int sm_set_get(struct softmap *h, const struct sm_set *s,
-			     long from, long to, unsigned char *present,
-			     struct sm_tally *t)
+static inline int sm_set_get_some(struct softmap *h, const struct sm_set *s,
+				  long from, const long *idx, long n,
+				  unsigned char *present, struct sm_tally *t)
 {
 	struct sm_set_ctx c = { .s = s, .t = t, .present = present };
 	char key[64];
@@ -181,16 +182,25 @@ static inline int sm_set_get(struct softmap *h, const struct sm_set *s,
 	long i;
 
 	err = softmap_batch_begin(h, sm_set_result, &c);
-	for (i = from; !err && i < to; i++) {
-		size_t klen = sm_set_key(s, i, key);
+	for (i = 0; !err && i < n; i++) {
+		long k = idx ? idx[i] : from + i;
+		size_t klen = sm_set_key(s, k, key);
 
-		err = softmap_batch_get(h, key, klen, (void *)(intptr_t)i);
+		err = softmap_batch_get(h, key, klen, (void *)(intptr_t)k);
 	}
 	if (!err)
 		err = softmap_batch_end(h);
 	else
 		softmap_batch_end(h);
 	return err;
+}
+
+/* GET objects [@from, @to) of @s, as sm_set_get_some(). */
+static inline int sm_set_get(struct softmap *h, const struct sm_set *s,
+			     long from, long to, unsigned char *present,
+			     struct sm_tally *t)
+{
+	return sm_set_get_some(h, s, from, NULL, to - from, present, t);
 }
 
 /* DEL the @n objects of @s whose indices are at @idx. */

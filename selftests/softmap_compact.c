@@ -8,7 +8,8 @@
  * (drop_caches).  Random deletes leave nearly every slab page partly used,
  * so only moving the survivors gives the pages back.  Then:
  *
- * - every survivor is there with its value; nothing pinned was evicted;
+ * - every survivor is there with its value, nothing pinned was evicted,
+ *   and a listing of the store holds the survivors and nothing else;
  * - table_buckets is within 2x of the minimum the live objects need at
  *   rhashtable's 75% maximum load (live * 4 / 3), and table_shrinks rose;
  * - slab_pages fell by at least 80% of the drop the deleted objects'
@@ -116,6 +117,34 @@ static void agree(struct __test_metadata *_metadata, const struct point *p)
 		       p->name, p->r.slab_pages, p->slabinfo);
 }
 
+/* What a listing of the store found, against the survivors. */
+struct listing {
+	unsigned char *present;	/* 1: a survivor not listed yet */
+	long n;
+	long survivors;		/* survivors listed (once each) */
+	long strangers;		/* anything else listed */
+};
+
+static int list_one(const struct softmap_object *o, void *arg)
+{
+	struct listing *l = arg;
+	char key[64];
+	char *end;
+	long i;
+
+	snprintf(key, sizeof(key), "%.*s", (int)o->key_len, o->key);
+	i = strncmp(key, "key:", 4) ? -1 : strtol(key + 4, &end, 10);
+	if (i < 0 || i >= l->n || *end) {
+		l->strangers++;
+	} else if (l->present[i] == 1) {
+		l->present[i] = 2;
+		l->survivors++;
+	} else if (l->present[i] != 2) {
+		l->strangers++;
+	}
+	return 0;
+}
+
 TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 {
 	const long n = sm_kernel_is_debug() ? INSERT_DEBUG : INSERT;
@@ -127,6 +156,7 @@ TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 	uint64_t seed = 42, t0, min_buckets;
 	int64_t fell, want, returned;
 	struct sm_tally t = { 0 };
+	struct listing l = { 0 };
 	long i, j, kept;
 
 	ASSERT_TRUE(present && perm);
@@ -191,16 +221,28 @@ TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 		       deleted.r.slab_pages_returned,
 		       after.r.evictions - base.r.evictions);
 
-	/* Every survivor is there and intact; nothing pinned was evicted. */
+	/*
+	 * Every survivor is there and intact, nothing pinned was evicted,
+	 * and a listing holds the survivors and nothing else: no deleted
+	 * key came back.  (A GET of every deleted key would say the same
+	 * at a hundred times the cost.)
+	 */
 	EXPECT_EQ(live, after.c.objects);
 	EXPECT_EQ(base.r.evictions, after.r.evictions);
 	memset(&t, 0, sizeof(t));
-	EXPECT_LIBOK(self->h, sm_set_get(self->h, &s, 0, n, present, &t));
+	EXPECT_LIBOK(self->h, sm_set_get_some(self->h, &s, 0, perm + n - live,
+					      live, present, &t));
 	EXPECT_EQ(live, t.ok);
 	EXPECT_EQ(0, t.bad);
 	for (i = n - live, kept = 0; i < n; i++)
 		kept += present[perm[i]];
 	EXPECT_EQ(live, kept) TH_LOG("survivors missing after compaction");
+	l.present = present;
+	l.n = n;
+	EXPECT_LIBOK(self->h, softmap_list(self->h, false, list_one, &l));
+	EXPECT_EQ(live, l.survivors);
+	EXPECT_EQ(0, l.strangers)
+		TH_LOG("%ld listed keys are not survivors", l.strangers);
 
 	/* The table is within 2x of what the live objects need. */
 	min_buckets = (live * 4 + 2) / 3;
