@@ -69,6 +69,8 @@ cp "$out/src/kmod/softmap.ko" "$stage/softmap/softmap.ko"
 echo "$kernel" >"$stage/softmap/kernel-name"
 if [ $userspace = 1 ]; then
 	install -m 0755 "$top/userspace-tool/softmap" "$stage/softmap/bin/"
+	# For softmap_completion.sh, a bash test.
+	install -m 0755 /bin/bash "$stage/softmap/bin/bash"
 	make -s -C "$top/selftests" "$ksft" install \
 		INSTALL_PATH="$stage/softmap/tests"
 	make -s -C "$top/selftests" "$ksft" list \
