@@ -70,6 +70,7 @@ if [ $userspace = 1 ]; then
 	make -s -C "$top/userspace-tool"
 	make -s -C "$top/selftests" "$ksft"
 	"$top/scripts/build-example.sh"
+	# bash, for softmap_completion.sh.
 	install -m 0755 "$top/userspace-tool/softmap" \
 		"$top/build/example/softmap-hello" /bin/bash "$stage/softmap/bin/"
 	make -s -C "$top/selftests" "$ksft" install \
