@@ -8,7 +8,7 @@
 #   (default: all of the matrix): zero warnings;
 #   the library, the tool, the selftests and the example built with
 #   -Wall -Wextra -Werror (their Makefiles' flags), in a copy of the tree;
-#   shellcheck on every shell script;
+#   every shell script through shellcheck;
 #   mandoc -T lint on the man pages.
 # The last line is "# counts PASSED FAILED SKIPPED".
 set -uo pipefail
