@@ -62,6 +62,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include "softmap.h"
+#include "trace.h"
 
 /* Objects a compaction moves between two reschedule points. */
 #define SOFTMAP_MOVE_BATCH	64
@@ -307,7 +308,7 @@ int softmap_compact(void)
 {
 	struct softmap_compaction *c;
 	u64 before = 0, after = 0;
-	bool counted;
+	bool counted, old_left = false;
 	int err;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
@@ -331,10 +332,14 @@ int softmap_compact(void)
 	}
 	softmap_count(SOFTMAP_PC_OBJECTS_MOVED, c->moved);
 	if (!err && !softmap_obj_gen_end())
-		counted = false;	/* the old pages are not back yet */
+		old_left = true;	/* the old pages are not back yet */
 	softmap_obj_shrink_caches();
-	if (counted && !softmap_count_pages(&after) && before > after)
+	if (counted && softmap_count_pages(&after))
+		before = 0;	/* not counted: the tracepoint tells 0, 0 */
+	if (!old_left && before > after)
 		atomic_long_add(before - after, &softmap_pages_returned);
+	if (!err)
+		trace_compact(c->moved, before, after);
 	softmap_user_peak_reset();
 	mutex_unlock(&softmap_compact_mutex);
 	kfree(c);

@@ -252,6 +252,7 @@ int softmap_nl_shrink(struct sk_buff *skb, struct genl_info *info)
 
 	if (!softmap_nl_admin(skb, NULL, info->extack))
 		return -EPERM;
-	n = softmap_reclaim(!!target, target ? nla_get_u64(target) : 0);
+	n = softmap_reclaim(SOFTMAP_SHRINK_CMD, !!target,
+			    target ? nla_get_u64(target) : 0);
 	return softmap_reply_count(info, SOFTMAP_CMD_SHRINK, n);
 }

@@ -41,6 +41,7 @@
 #include <linux/sched.h>
 #include "compat.h"
 #include "softmap.h"
+#include "trace.h"
 
 /* Objects an on-demand eviction walks between two reschedule points. */
 #define SOFTMAP_EVICT_BATCH	256
@@ -144,12 +145,14 @@ static unsigned long softmap_shrink_scan(struct shrinker *s,
 	struct softmap_evict ev = {
 		.dispose = LIST_HEAD_INIT(ev.dispose),
 	};
-	unsigned long n;
+	/* the walk counts sc->nr_to_scan down */
+	unsigned long n, nr_to_scan = sc->nr_to_scan;
 
 	softmap_count(SOFTMAP_PC_SHRINKER_SCANS, 1);
 	list_lru_shrink_walk(lru, sc, softmap_isolate, &ev);
 	n = softmap_dispose(&ev.dispose);
 	softmap_count(SOFTMAP_PC_SHRINKER_FREED, n);
+	trace_shrink(SOFTMAP_SHRINK_SCAN, nr_to_scan, -1, n);
 	if (softmap_sc_global(sc) && softmap_compact_estimate())
 		softmap_compact_kick();
 	/* only compaction's pages were counted: the work item frees them */
@@ -188,6 +191,7 @@ static u64 softmap_evict_to(u64 target)
 
 /**
  * softmap_reclaim() - reclaim now: SHRINK and /sys/kernel/softmap/shrink
+ * @source: who asks, for the tracepoint.
  * @evict: whether to evict down to @target.
  * @target: bytes of keys and values the store may keep.
  *
@@ -198,12 +202,16 @@ static u64 softmap_evict_to(u64 target)
  *
  * Return: the number of objects evicted.
  */
-u64 softmap_reclaim(bool evict, u64 target)
+u64 softmap_reclaim(enum softmap_shrink_source source, bool evict,
+		    u64 target)
 {
 	u64 n = evict ? softmap_evict_to(target) : 0;
+	/* as the tracepoint tells it: -1 for none */
+	s64 told = evict ? min_t(u64, target, S64_MAX) : -1;
 
 	softmap_compact();
 	softmap_store_shrink();
+	trace_shrink(source, 0, told, n);
 	return n;
 }
 

@@ -20,6 +20,7 @@
 #define _SOFTMAP_H
 
 #include <linux/atomic.h>
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/list_lru.h>
 #include <linux/netlink.h>
@@ -251,6 +252,28 @@ static inline const u8 *softmap_obj_key(const struct softmap_obj *obj)
 }
 
 /**
+ * softmap_obj_age_ms() - how long ago an object was stored
+ * @obj: the object.
+ *
+ * Return: milliseconds.
+ */
+static inline u64 softmap_obj_age_ms(const struct softmap_obj *obj)
+{
+	return jiffies64_to_msecs(get_jiffies_64() - obj->stored);
+}
+
+/**
+ * softmap_uid() - an owner as tracepoints show it
+ * @uid: the owner.
+ *
+ * Return: @uid in the initial user namespace.
+ */
+static inline u32 softmap_uid(kuid_t uid)
+{
+	return from_kuid_munged(&init_user_ns, uid);
+}
+
+/**
  * softmap_obj_bytes() - bytes an object counts for in quotas and stats
  * @obj: the object.
  *
@@ -320,6 +343,29 @@ void softmap_walk_start(struct softmap_walk *w);
 void softmap_walk_stop(struct softmap_walk *w);
 struct softmap_obj *softmap_walk_next(struct softmap_walk *w);
 
+/**
+ * enum softmap_del_reason - why an object was deleted (softmap:del)
+ * @SOFTMAP_DEL_CMD: a DEL request.
+ * @SOFTMAP_DEL_FLUSH: a FLUSH request.
+ */
+enum softmap_del_reason {
+	SOFTMAP_DEL_CMD,
+	SOFTMAP_DEL_FLUSH,
+};
+
+/**
+ * enum softmap_shrink_source - who asked for a reclaim (softmap:shrink)
+ * @SOFTMAP_SHRINK_SCAN: the shrinker's scan: memory pressure, drop_caches
+ *	or a cgroup's memory.reclaim.
+ * @SOFTMAP_SHRINK_CMD: %SOFTMAP_CMD_SHRINK.
+ * @SOFTMAP_SHRINK_SYSFS: a write to /sys/kernel/softmap/shrink.
+ */
+enum softmap_shrink_source {
+	SOFTMAP_SHRINK_SCAN,
+	SOFTMAP_SHRINK_CMD,
+	SOFTMAP_SHRINK_SYSFS,
+};
+
 /* shrinker.c: the LRU, eviction, the shrinker and reclaim on demand */
 extern struct list_lru softmap_lru;
 int softmap_reclaim_init(void);
@@ -328,7 +374,8 @@ void softmap_reclaim_stop(void);
 void softmap_reclaim_exit(void);
 void softmap_lru_track(struct softmap_obj *obj);
 void softmap_lru_untrack(struct softmap_obj *obj);
-u64 softmap_reclaim(bool evict, u64 target);
+u64 softmap_reclaim(enum softmap_shrink_source source, bool evict,
+		    u64 target);
 
 /* compact.c: slab compaction by cache generations, slab page counts */
 void softmap_compact_init(void);

@@ -51,6 +51,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "softmap.h"
+#include "trace.h"
 
 /* Objects unlinked by a flush between two reschedule points. */
 #define SOFTMAP_FLUSH_BATCH	256
@@ -270,6 +271,8 @@ int softmap_store_put(struct softmap_obj *obj, unsigned int mode,
 		.uid = obj->uid, .len = obj->key_len, .data = obj->data,
 	};
 	long bytes = softmap_obj_bytes(obj), delta;
+	/* for the tracepoint: once linked, @obj may go at any time */
+	u32 val_len = obj->val_len, flags = obj->flags;
 	struct softmap_table *t;
 	struct softmap_obj *old;
 	int err;
@@ -338,6 +341,8 @@ fail:
 	softmap_lru_untrack(obj);
 out:
 	percpu_up_read(&softmap_table_sem);
+	if (!err)
+		trace_put(key.uid, key.len, val_len, flags, *replaced);
 	return err;
 }
 
@@ -392,6 +397,7 @@ int softmap_store_del(const struct softmap_key *key)
 		err = softmap_ht_remove(t, obj);
 		rcu_read_unlock();
 	} while (err);
+	trace_del(obj, SOFTMAP_DEL_CMD);
 	softmap_store_unlinked(obj);
 	softmap_count(SOFTMAP_PC_DELS, 1);
 out:
@@ -435,6 +441,7 @@ u64 softmap_store_flush(const kuid_t *uid)
 		}
 		if (softmap_ht_remove(w.t, obj))
 			continue;
+		trace_del(obj, SOFTMAP_DEL_FLUSH);
 		softmap_store_unlinked(obj);
 		n++;
 	}
@@ -476,6 +483,7 @@ int softmap_store_try_unlink(struct softmap_obj *obj)
  */
 void softmap_store_evicted(struct softmap_obj *obj)
 {
+	trace_evict(obj);
 	atomic_long_inc(&obj->user->evictions);
 	softmap_count(SOFTMAP_PC_EVICTIONS, 1);
 	softmap_store_release(obj);

@@ -102,9 +102,9 @@ static ssize_t softmap_shrink_store(struct kobject *kobj,
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (sysfs_streq(buf, "compact"))
-		softmap_reclaim(false, 0);
+		softmap_reclaim(SOFTMAP_SHRINK_SYSFS, false, 0);
 	else if (!kstrtou64(buf, 10, &target))
-		softmap_reclaim(true, target);
+		softmap_reclaim(SOFTMAP_SHRINK_SYSFS, true, target);
 	else
 		return -EINVAL;
 	return count;
