@@ -45,24 +45,29 @@ tally() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
-# boot_kernel K: ready kernel K, boot it with the selftests, write its TAP
-# to build/vm/K/verdict.tap.
+# fail_kernel K WHAT LOG: K's verdict is that WHAT failed, as LOG says.
+fail_kernel() {
+	{ echo "not ok 1 $1 $2"
+	  sed 's/^/#   /' "$3" | tail -20
+	  echo "# counts 0 1 0"; } >"$b/vm/$1/verdict.tap"
+}
+
+# ready_kernel K: fetch or build kernel K into the cache.
+ready_kernel() {
+	mkdir -p "$b/vm/$1"
+	rm -f "$b/vm/$1/verdict.tap"
+	stage "$1: kernel" "$top/scripts/vm/kernel.sh" "$1" \
+		>/dev/null 2>"$b/vm/$1/kernel.err" ||
+		{ fail_kernel "$1" "kernel ready" "$b/vm/$1/kernel.err"; return 1; }
+}
+
+# boot_kernel K: boot ready kernel K with the selftests, write its TAP to
+# build/vm/K/verdict.tap.
 boot_kernel() {
 	local k=$1 dir=$b/vm/$1
-	mkdir -p "$dir"
-	rm -f "$dir/verdict.tap"
-	if ! stage "$k: kernel" "$top/scripts/vm/kernel.sh" "$k" \
-		>/dev/null 2>"$dir/kernel.err"; then
-		{ echo "not ok 1 $k kernel ready"
-		  sed 's/^/#   /' "$dir/kernel.err" | tail -20
-		  echo "# counts 0 1 0"; } >"$dir/verdict.tap"
-		return
-	fi
 	if ! stage "$k: build and run" "$top/scripts/vm/run.sh" -k "$k" \
 		>"$dir/run.out" 2>&1; then
-		{ echo "not ok 1 $k build"
-		  sed 's/^/#   /' "$dir/run.out" | tail -20
-		  echo "# counts 0 1 0"; } >"$dir/verdict.tap"
+		fail_kernel "$k" build "$dir/run.out"
 		return
 	fi
 	"$top/scripts/vm/verdict.sh" "$k" >"$dir/verdict.tap.new"
@@ -97,20 +102,30 @@ for k in "${kernels[@]}"; do
 done
 bgpid=
 if [ ${#bg[@]} -gt 0 ]; then
-	( for k in "${bg[@]}"; do boot_kernel "$k"; done ) &
+	(
+		for k in "${bg[@]}"; do
+			ready_kernel "$k" || continue
+			stage "$k: lint build" "$top/scripts/lint.sh" -b "$k" \
+				>"$b/lint-$k.tap"
+			boot_kernel "$k"
+		done
+	) &
 	bgpid=$!
 fi
 
-stage "lint" "$top/scripts/lint.sh" "${kernels[@]}" >"$b/lint.tap"
+stage "lint" "$top/scripts/lint.sh" "${fg[@]}" >"$b/lint.tap"
 stage "install, pkg-config, dkms" "$top/scripts/install-check.sh" \
 	>"$b/install.tap" 2>&1
 for k in "${fg[@]}"; do
-	boot_kernel "$k"
+	ready_kernel "$k" && boot_kernel "$k"
 done
 [ -z "$bgpid" ] || wait "$bgpid"
 
 echo "# ==== lint ===="
 tally "$b/lint.tap" lint
+for k in "${bg[@]}"; do
+	tally "$b/lint-$k.tap" "lint $k"
+done
 echo "# ==== install ===="
 tally "$b/install.tap" install
 for k in "${kernels[@]}"; do

@@ -73,6 +73,10 @@ if [ $userspace = 1 ]; then
 	# bash, for softmap_completion.sh.
 	install -m 0755 "$top/userspace-tool/softmap" \
 		"$top/build/example/softmap-hello" /bin/bash "$stage/softmap/bin/"
+	# The example's libsoftmap.so.1 as a system library: its rpath names
+	# the build tree, which the guest may not see (/tmp is a tmpfs there).
+	install -D -m 0755 "$top/build/prefix/lib/libsoftmap.so.1" \
+		"$stage/usr/lib/libsoftmap.so.1"
 	make -s -C "$top/selftests" "$ksft" install \
 		INSTALL_PATH="$stage/softmap/tests" >/dev/null
 	make -s -C "$top/selftests" "$ksft" list \
