@@ -113,7 +113,11 @@ if [ ${#bg[@]} -gt 0 ]; then
 	bgpid=$!
 fi
 
-stage "lint" "$top/scripts/lint.sh" "${fg[@]}" >"$b/lint.tap"
+if [ ${#fg[@]} -gt 0 ]; then
+	stage "lint" "$top/scripts/lint.sh" "${fg[@]}" >"$b/lint.tap"
+else
+	stage "lint" "$top/scripts/lint.sh" -s >"$b/lint.tap"
+fi
 stage "install, pkg-config, dkms" "$top/scripts/install-check.sh" \
 	>"$b/install.tap" 2>&1
 for k in "${fg[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# lint.sh [-b] [KERNEL...] - the static checks of softmap, as TAP:
+# lint.sh [-b|-s] [KERNEL...] - the static checks of softmap, as TAP:
 #   checkpatch.pl --strict on kmod/ and uapi/ (from Debian's 6.12 source);
 #   kernel-doc -Wall on kmod/ and uapi/;
 #   the module built with W=1 and sparse (C=1) against each KERNEL's tree
@@ -11,17 +11,18 @@
 #   every shell script through shellcheck;
 #   mandoc -T lint on the man pages.
 # -b: only the module builds (make check runs the debug kernel's beside
-# that kernel's guest).  The last line is "# counts PASSED FAILED SKIPPED".
+# that kernel's guest); -s: all but the module builds.  The last line is
+# "# counts PASSED FAILED SKIPPED".
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 builds_only=0
-if [ "${1:-}" = -b ]; then
-	builds_only=1
-	shift
-fi
-kernels=("$@")
-[ ${#kernels[@]} -gt 0 ] || kernels=(stock-6.1 stock-6.12 debug-6.12)
+kernels=(stock-6.1 stock-6.12 debug-6.12)
+case ${1:-} in
+-b) builds_only=1; shift ;;
+-s) kernels=(); shift ;;
+esac
+[ $# -eq 0 ] || kernels=("$@")
 eval "$("$top/scripts/vm/kernel.sh" source)" || exit 1
 out=$top/build/lint
 mkdir -p "$out"
