@@ -26,34 +26,10 @@ SYS=/sys/kernel/softmap
 ALICE=1001
 BOB=1002
 
-n=0
-nfail=0
-echo "TAP version 13"
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-
-nok() {
-	n=$((n + 1))
-	nfail=$((nfail + 1))
-	echo "not ok $n $1"
-	for f in "$T/out" "$T/err"; do
-		[ -s "$f" ] && head -c 2000 "$f" | sed 's/^/#   /'
-	done
-	return 0
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
-
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 4
-}
+# shellcheck disable=SC2016 # expanded by nok
+KTAP_SHOW='$T/out $T/err'
+# shellcheck source-path=SCRIPTDIR source=ktap.sh
+. "$HERE/ktap.sh"
 
 [ "$(id -u)" = 0 ] || skip_all "must run as root"
 [ -n "$SM" ] && [ -x "$SM" ] || skip_all "softmap tool not found"

@@ -93,29 +93,10 @@ if [ "$1" = --reply ]; then
 	exit 0
 fi
 
-n=0
-nfail=0
-echo "TAP version 13"
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-
-nok() {
-	n=$((n + 1))
-	nfail=$((nfail + 1))
-	echo "not ok $n $1"
-	for f in "$T/reply" "$T/err"; do
-		[ -s "$f" ] && head -c 2000 "$f" | sed "s/^/#   ${f##*/}: /"
-	done
-	return 0
-}
-
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 4
-}
+# shellcheck disable=SC2016 # expanded by nok
+KTAP_SHOW='$T/reply $T/err'
+# shellcheck source-path=SCRIPTDIR source=ktap.sh
+. "$HERE/ktap.sh"
 
 [ "$(id -u)" = 0 ] || skip_all "must run as root"
 [ -n "$SM" ] || skip_all "softmap tool not on PATH"

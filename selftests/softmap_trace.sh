@@ -25,27 +25,11 @@ EV=$TR/events/softmap
 ALICE=1001
 BOB=1002
 
-n=0
-nfail=0
-echo "TAP version 13"
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-
-nok() {
-	n=$((n + 1))
-	nfail=$((nfail + 1))
-	echo "not ok $n $1"
-	[ -s "$T/show" ] && head -c 3000 "$T/show" | sed 's/^/#   /'
-	return 0
-}
-
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 4
-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck disable=SC2016 # expanded by nok
+KTAP_SHOW='$T/show'
+# shellcheck source-path=SCRIPTDIR source=ktap.sh
+. "$HERE/ktap.sh"
 
 # bail DESC: a failure the rest cannot go on without.
 bail() {
