@@ -15,7 +15,8 @@
 #            the committed header differs.  Prints nothing on success.
 #
 # Exit: 0 done (or up to date), 1 spec invalid or header out of date,
-# 2 usage.
+# 2 usage.  Runs Debian's /usr/bin/python3 (python3-yaml,
+# python3-jsonschema: scripts/deps.sh), or $PYTHON.
 #
 # The generator insists on the license of the kernel's own specs and finds
 # the spec's path relative to a kernel tree (a directory with MAINTAINERS).
@@ -27,6 +28,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 spec_rel=Documentation/netlink/specs/softmap.yaml
 header_rel=uapi/linux/softmap.h
 kernel_license='((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)'
+python=${PYTHON:-/usr/bin/python3}
 
 check=0
 case ${1-} in
@@ -47,7 +49,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # The spec against the kernel's schema, and f-all against obj-flags.
-python3 - "$spec" "$SRC/Documentation/netlink" <<'PY' || exit 1
+"$python" - "$spec" "$SRC/Documentation/netlink" <<'PY' || exit 1
 import sys
 import jsonschema
 import yaml
@@ -81,7 +83,7 @@ ln -s "$SRC"/Documentation/netlink/*.yaml "$tmp/tree/Documentation/netlink/"
 sed "1s/.*/# SPDX-License-Identifier: $kernel_license/" "$spec" \
 	>"$tmp/tree/$spec_rel"
 
-python3 "$gen" --mode uapi --header --spec "$tmp/tree/$spec_rel" \
+"$python" "$gen" --mode uapi --header --spec "$tmp/tree/$spec_rel" \
 	-o "$tmp/raw.h" >"$tmp/gen.log" 2>&1 || {
 	echo "ynl-gen.sh: ynl-gen-c.py failed:" >&2
 	cat "$tmp/gen.log" >&2
