@@ -16,7 +16,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev
 	sparse dwarves
-	dkms mandoc shellcheck python3-yaml
+	dkms mandoc shellcheck python3-yaml python3-jsonschema
 )
 bench_pkgs=(golang-go redis-server redis-tools memcached gnuplot-nox)
 [ "${1:-}" != --bench ] || pkgs+=("${bench_pkgs[@]}")

@@ -4,6 +4,7 @@
 # lint.sh [-b|-s] [KERNEL...] - the static checks of softmap, as TAP:
 #   checkpatch.pl --strict on kmod/ and uapi/ (from Debian's 6.12 source);
 #   kernel-doc -Wall on kmod/ and uapi/;
+#   uapi/linux/softmap.h is what scripts/ynl-gen.sh makes of the YNL spec;
 #   the module built with W=1 and sparse (C=1) against each KERNEL's tree
 #   (default: all of the matrix): zero warnings;
 #   the library, the tool, the selftests and the example built with
@@ -73,6 +74,9 @@ source_checks() {
 	"$SRC/scripts/kernel-doc" -none -Wall "${sources[@]}" \
 		>"$out/kernel-doc.log" 2>&1
 	check "kernel-doc -Wall" "$out/kernel-doc.log"
+
+	"$top/scripts/ynl-gen.sh" --check >"$out/ynl.log" 2>&1
+	check "ynl spec matches uapi header" "$out/ynl.log"
 
 	# Userspace, in a copy: guests may be building the tree's own.
 	rm -rf "$user" && mkdir -p "$user"

@@ -7,7 +7,9 @@
 # softmap tool and the selftests, pack them with busybox into an
 # initramfs, boot KERNEL in QEMU and run, inside the guest, every selftest
 # program (default) or SCRIPT (a shell script run as root with the module
-# loaded: an ad-hoc experiment).  Output of the guest:
+# loaded: an ad-hoc experiment).  With the tool and the selftests go
+# Python and the kernel's ynl CLI with softmap's spec (pack-python.sh).
+# Output of the guest:
 #
 #   build/vm/KERNEL/results.log   what the tests printed (second serial port)
 #   build/vm/KERNEL/console.log   the kernel log (first serial port)
@@ -77,6 +79,7 @@ if [ $userspace = 1 ]; then
 	# the build tree, which the guest may not see (/tmp is a tmpfs there).
 	install -D -m 0755 "$top/build/prefix/lib/libsoftmap.so.1" \
 		"$stage/usr/lib/libsoftmap.so.1"
+	"$here/pack-python.sh" "$stage"
 	make -s -C "$top/selftests" "$ksft" install \
 		INSTALL_PATH="$stage/softmap/tests" >/dev/null
 	make -s -C "$top/selftests" "$ksft" list \
