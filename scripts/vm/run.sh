@@ -79,11 +79,14 @@ if [ $userspace = 1 ]; then
 	# the build tree, which the guest may not see (/tmp is a tmpfs there).
 	install -D -m 0755 "$top/build/prefix/lib/libsoftmap.so.1" \
 		"$stage/usr/lib/libsoftmap.so.1"
-	"$here/pack-python.sh" "$stage"
 	make -s -C "$top/selftests" "$ksft" install \
 		INSTALL_PATH="$stage/softmap/tests" >/dev/null
-	make -s -C "$top/selftests" "$ksft" list \
+	make -s -C "$top/selftests" "$ksft" list KERNEL="$kernel" \
 		>"$stage/softmap/tests/run-order"
+	# Python and the kernel's ynl CLI, for the guest that runs them.
+	if grep -qx softmap_ynl.sh "$stage/softmap/tests/run-order"; then
+		"$here/pack-python.sh" "$stage"
+	fi
 	flock -u 8
 fi
 [ -z "$script" ] || install -m 0755 "$script" "$stage/softmap/script"
