@@ -8,8 +8,8 @@
 # stock-6.1 stock-6.12 debug-6.12) fetch or build it into the cache, boot
 # it in QEMU with every selftest and print its TAP (scripts/vm/verdict.sh),
 # and last check that the host's /boot, /lib/modules and package database
-# are as they were.  The debug kernel, the slowest, runs in the background
-# while the rest goes on in the foreground: the machine has two cores.
+# are as they were.  The kernels run side by side, and beside the checks
+# that need no guest.
 # Prints how long each stage took and ends with the line
 # "N passed, N failed" (", N skipped" when something skipped); fails when
 # anything failed.
@@ -94,40 +94,30 @@ if ! stage "dependencies" "$top/scripts/deps.sh"; then
 fi
 host_state >"$b/host.before"
 
-# The debug kernel in the background, everything else meanwhile.
-bg=()
-fg=()
+# Every kernel in a job of its own, all at once: kernel, module build
+# with W=1 and sparse, guest.  The guests run on one vCPU's worth of host
+# CPU most of the time, so three of them and the static checks keep the
+# two cores busy.  Meanwhile, the checks that need no guest.
+pids=()
 for k in "${kernels[@]}"; do
-	case $k in debug-*) bg+=("$k") ;; *) fg+=("$k") ;; esac
-done
-bgpid=
-if [ ${#bg[@]} -gt 0 ]; then
 	(
-		for k in "${bg[@]}"; do
-			ready_kernel "$k" || continue
-			stage "$k: lint build" "$top/scripts/lint.sh" -b "$k" \
-				>"$b/lint-$k.tap"
-			boot_kernel "$k"
-		done
+		ready_kernel "$k" || exit
+		stage "$k: lint build" "$top/scripts/lint.sh" -b "$k" \
+			>"$b/lint-$k.tap"
+		boot_kernel "$k"
 	) &
-	bgpid=$!
-fi
-
-if [ ${#fg[@]} -gt 0 ]; then
-	stage "lint" "$top/scripts/lint.sh" "${fg[@]}" >"$b/lint.tap"
-else
-	stage "lint" "$top/scripts/lint.sh" -s >"$b/lint.tap"
-fi
+	pids+=($!)
+done
+stage "lint" "$top/scripts/lint.sh" -s >"$b/lint.tap"
 stage "install, pkg-config, dkms" "$top/scripts/install-check.sh" \
 	>"$b/install.tap" 2>&1
-for k in "${fg[@]}"; do
-	ready_kernel "$k" && boot_kernel "$k"
+for pid in "${pids[@]}"; do
+	wait "$pid"
 done
-[ -z "$bgpid" ] || wait "$bgpid"
 
 echo "# ==== lint ===="
 tally "$b/lint.tap" lint
-for k in "${bg[@]}"; do
+for k in "${kernels[@]}"; do
 	tally "$b/lint-$k.tap" "lint $k"
 done
 echo "# ==== install ===="

@@ -5,7 +5,8 @@
  * While loaded, the generic netlink family "softmap" resolves and
  * /sys/kernel/softmap/ holds every counter and tunable; after rmmod both
  * are gone, and so are the module's slab caches.  Twenty unload/reload
- * cycles, each with objects of two owners stored at unload, leak nothing:
+ * cycles (ten on the debug kernel, where each takes seconds), each with
+ * objects of two owners stored at unload, leak nothing:
  * no softmap_* slab cache survives an unload, unreclaimable slab and free
  * memory (MemFree plus the per-CPU free page lists) end where the first
  * cycle left them, within 4 and 8 MiB where a cycle stores over 1 MiB, the
@@ -23,6 +24,7 @@
 #include "sm_test.h"
 
 #define CYCLES		20
+#define CYCLES_DEBUG	10
 #define ROOT_OBJS	128
 #define ROOT_VLEN	8192
 #define ALICE_OBJS	32
@@ -230,6 +232,7 @@ TEST_F_TIMEOUT(lifecycle, unload_reload_cycles, 900)
 	const uint64_t slab_slack_kb = 4 << 10, free_slack_kb = 8 << 10;
 	struct sm_leaks before = { 0 };
 	bool kmemleak = sm_kmemleak_present();
+	const int cycles = sm_kernel_is_debug() ? CYCLES_DEBUG : CYCLES;
 	struct sm_counters c;
 	struct sm_watch w;
 	char *report;
@@ -241,7 +244,7 @@ TEST_F_TIMEOUT(lifecycle, unload_reload_cycles, 900)
 
 	/* The module may have served other tests: start from empty. */
 	sm_flush_all();
-	for (cycle = 1; cycle <= CYCLES; cycle++) {
+	for (cycle = 1; cycle <= cycles; cycle++) {
 		check_loaded(_metadata, cycle, cycle > 1);
 		ASSERT_EQ(0, store(ROOT_OBJS, ROOT_VLEN)) TH_LOG("cycle %d",
 								 cycle);
@@ -259,9 +262,9 @@ TEST_F_TIMEOUT(lifecycle, unload_reload_cycles, 900)
 			base_unrecl = unrecl;
 			base_free = mfree;
 		}
-		if (cycle == CYCLES) {
+		if (cycle == cycles) {
 			ksft_print_msg("over %d cycles: SUnreclaim %llu -> %llu kB (slack %llu), free %llu -> %llu kB (slack %llu)\n",
-				       CYCLES - 1,
+				       cycles - 1,
 				       (unsigned long long)base_unrecl,
 				       (unsigned long long)unrecl,
 				       (unsigned long long)slab_slack_kb,

@@ -17,14 +17,15 @@
 # -n: with -s, build and pack only the module (no tool, no selftests).
 # -a DIR: add DIR to the initramfs at /softmap/extra, with the shared
 # libraries of its ELF files (programs an experiment needs, e.g. make bench).
-# -m MEM: guest memory (QEMU -m syntax, default 2G); -t SECONDS: kill a
-# guest that runs longer (default 900, 2400 for debug-6.12).
+# -m MEM: guest memory (QEMU -m syntax, default 2G, 1G for debug-6.12);
+# -t SECONDS: kill a guest that runs longer (default 900, 2400 for
+# debug-6.12).
 # scripts/vm/verdict.sh turns the two logs into TAP and a verdict.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/scripts/vm
-kernel='' script='' mem=2G tmo='' userspace=1 extra=''
+kernel='' script='' mem='' tmo='' userspace=1 extra=''
 while getopts k:s:m:t:na: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
@@ -38,7 +39,12 @@ while getopts k:s:m:t:na: opt; do
 	esac
 done
 [ -n "$kernel" ] || { echo "run.sh: -k KERNEL is required" >&2; exit 2; }
-case $kernel in debug-*) : "${tmo:=2400}" ;; *) : "${tmo:=900}" ;; esac
+# The debug kernel gets less memory: kmemleak scans all of it, and KASAN
+# shadows it; no test sizes itself by the guest's memory.
+case $kernel in
+debug-*) : "${tmo:=2400}" "${mem:=1G}" ;;
+*) : "${tmo:=900}" "${mem:=2G}" ;;
+esac
 
 out=$top/build/vm/$kernel
 mkdir -p "$out"
