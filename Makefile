@@ -30,7 +30,7 @@ PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
 export PREFIX
 VERSION := $(shell cat VERSION)
-KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KRELEASE = $(or $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null),$(shell uname -r))
 MAN_PAGES := $(wildcard Documentation/man/*.[0-9])
 DKMS_SRC := $(DESTDIR)/usr/src/softmap-$(VERSION)
 
@@ -59,6 +59,7 @@ install-user:
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KRELEASE)/updates/kmod/softmap.ko*
+	$(if $(DESTDIR),,depmod -a $(KRELEASE))
 	$(MAKE) -C userspace-tool uninstall
 	for page in $(MAN_PAGES); do \
 		rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}; \
