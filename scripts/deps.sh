@@ -23,7 +23,7 @@ bench_pkgs=(golang-go redis-server redis-tools memcached gnuplot-nox)
 
 missing=()
 for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+	[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *'ok installed' ]] ||
 		missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -96,9 +96,13 @@ prefix=$top/build/prefix
 scripts/build-example.sh >"$out/example-build.log" 2>&1 ||
 	cat "$out/example-build.log" >"$log"
 if [ ! -s "$log" ]; then
-	ldd "$ex/softmap-hello" | grep -q "$prefix/lib/libsoftmap.so.1" ||
+	# ldd's output whole: grep -q may quit before ldd has written all,
+	# and pipefail would take ldd's SIGPIPE for a failure.
+	libs=$(ldd "$ex/softmap-hello")
+	grep -q "$prefix/lib/libsoftmap.so.1" <<<"$libs" ||
 		echo "softmap-hello does not use the installed libsoftmap.so.1" >>"$log"
-	! ldd "$ex/softmap-hello-static" | grep -q libsoftmap ||
+	libs=$(ldd "$ex/softmap-hello-static")
+	! grep -q libsoftmap <<<"$libs" ||
 		echo "softmap-hello-static links libsoftmap dynamically" >>"$log"
 fi
 result "example builds against the installed softmap.pc (shared, static)" "$log"

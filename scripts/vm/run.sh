@@ -128,7 +128,7 @@ append="console=ttyS0 panic=-1 oops=panic loglevel=7"
 case $kernel in debug-*) append+=" slub_debug=FZ" ;; esac
 set +e
 timeout --foreground -k 10 "$tmo" qemu-system-x86_64 \
-	-machine q35 -cpu max -smp 2 -m "$mem" \
+	-machine q35 -cpu "${SOFTMAP_QEMU_CPU:-max}" -smp 2 -m "$mem" \
 	-kernel "$KIMAGE" -initrd "$out/initramfs.cpio.gz" -append "$append" \
 	-display none -monitor none -no-reboot \
 	-serial "file:$out/console.log" -serial "file:$out/results.log" \
