@@ -65,7 +65,10 @@ ready_kernel() {
 # build/vm/K/verdict.tap.
 boot_kernel() {
 	local k=$1 dir=$b/vm/$1
-	if ! stage "$k: build and run" "$top/scripts/vm/run.sh" -k "$k" \
+	local ko=$b/lint/$k/kmod/softmap.ko args=(-k "$1")
+	# The module that K's W=1 build made, when it made one.
+	[ ! -e "$ko" ] || args+=(-M "$ko")
+	if ! stage "$k: build and run" "$top/scripts/vm/run.sh" "${args[@]}" \
 		>"$dir/run.out" 2>&1; then
 		fail_kernel "$k" build "$dir/run.out"
 		return

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh -k KERNEL [-s SCRIPT [-n]] [-a DIR] [-m MEM] [-t SECONDS]
+# run.sh -k KERNEL [-s SCRIPT [-n]] [-a DIR] [-m MEM] [-t SECONDS] [-M KO]
 #
 # Build softmap.ko for KERNEL (stock-6.12, stock-6.1 or debug-6.12), the
 # softmap tool and the selftests, pack them with busybox into an
@@ -19,14 +19,15 @@
 # libraries of its ELF files (programs an experiment needs, e.g. make bench).
 # -m MEM: guest memory (QEMU -m syntax, default 2G, 1G for debug-6.12);
 # -t SECONDS: kill a guest that runs longer (default 900, 2400 for
-# debug-6.12).
+# debug-6.12).  -M KO: boot softmap.ko KO, already built against KERNEL
+# (make check gives the one its W=1 build made), instead of building it.
 # scripts/vm/verdict.sh turns the two logs into TAP and a verdict.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/scripts/vm
-kernel='' script='' mem='' tmo='' userspace=1 extra=''
-while getopts k:s:m:t:na: opt; do
+kernel='' script='' mem='' tmo='' userspace=1 extra='' ko=''
+while getopts k:s:m:t:na:M: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	s) script=$(realpath "$OPTARG") ;;
@@ -34,7 +35,8 @@ while getopts k:s:m:t:na: opt; do
 	t) tmo=$OPTARG ;;
 	n) userspace=0 ;;
 	a) extra=$(realpath "$OPTARG") ;;
-	*) echo "usage: run.sh -k KERNEL [-s SCRIPT] [-a DIR] [-m MEM] [-t SECONDS]" >&2
+	M) ko=$(realpath "$OPTARG") ;;
+	*) echo "usage: run.sh -k KERNEL [-s SCRIPT] [-a DIR] [-m MEM] [-t SECONDS] [-M KO]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -55,9 +57,12 @@ eval "$("$here/kernel.sh" source)"
 
 # The module, built in a copy of the tree so that kernels do not share
 # objects.
-rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"$top/kmod" "$top/uapi" "$top/Kbuild" "$top/VERSION" "$out/src/"
-make -s -C "$KDIR" M="$out/src" modules
+if [ -z "$ko" ]; then
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		"$top/kmod" "$top/uapi" "$top/Kbuild" "$top/VERSION" "$out/src/"
+	make -s -C "$KDIR" M="$out/src" modules
+	ko=$out/src/kmod/softmap.ko
+fi
 
 # The initramfs.
 stage=$out/initramfs
@@ -66,7 +71,7 @@ mkdir -p "$stage"/{bin,sbin,etc,dev,proc,sys,tmp,run,root}
 mkdir -p "$stage"/softmap/{bin,tests}
 cp /bin/busybox "$stage/bin/busybox"
 install -m 0755 "$here/guest-init" "$stage/init"
-cp "$out/src/kmod/softmap.ko" "$stage/softmap/softmap.ko"
+cp "$ko" "$stage/softmap/softmap.ko"
 echo "$kernel" >"$stage/softmap/kernel-name"
 
 # Userspace: the same binaries serve every kernel; guests prepared in
