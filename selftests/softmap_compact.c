@@ -3,10 +3,13 @@
  * softmap_compact: after deleting most objects, the memory comes back.
  *
  * Insert 1,000,000 pinned objects (16-byte keys, 100-byte values; 20,000
- * on the debug kernel), delete 99% of them in random order, then write
- * "compact" to /sys/kernel/softmap/shrink and apply pressure
- * (drop_caches).  Random deletes leave nearly every slab page partly used,
- * so only moving the survivors gives the pages back.  Then:
+ * on the debug kernel), a random 1% of them stored for alice and the rest
+ * for root, delete root's with one FLUSH, then write "compact" to
+ * /sys/kernel/softmap/shrink and apply pressure (drop_caches).  The
+ * survivors are scattered at random over the slab pages, so nearly every
+ * page stays partly used, and only moving the survivors gives the pages
+ * back.  (One FLUSH deletes as a million random DELs would, at a hundredth
+ * of the test's time.)  Then:
  *
  * - every survivor is there with its value, nothing pinned was evicted,
  *   and a listing of the store holds the survivors and nothing else;
@@ -31,6 +34,7 @@
 #include "sm_test.h"
 #include "smreclaim.h"
 #include "smset.h"
+#include "smuser.h"
 
 #define INSERT		1000000
 #define INSERT_DEBUG	20000
@@ -145,21 +149,53 @@ static int list_one(const struct softmap_object *o, void *arg)
 	return 0;
 }
 
+/*
+ * PUT objects [@from, @to) of @s, those marked in @alice for alice (root
+ * may store for another owner) and the others for root.
+ */
+static int put_owned(struct softmap *h, const struct sm_set *s, long from,
+		     long to, const unsigned char *alice, struct sm_tally *t)
+{
+	struct sm_set_ctx c = { .s = s, .t = t };
+	unsigned char v[VLEN];
+	char key[64];
+	long i;
+	int err;
+
+	err = softmap_batch_begin(h, sm_set_result, &c);
+	for (i = from; !err && i < to; i++) {
+		size_t klen = sm_set_key(s, i, key);
+
+		sm_fill(v, s->vlen, s->seed + i);
+		err = softmap_set_uid(h, alice[i] ? SM_UID_ALICE : -1);
+		if (!err)
+			err = softmap_batch_put(h, key, klen, v, s->vlen,
+						s->flags, SOFTMAP_PUT_CREATE,
+						(void *)(intptr_t)i);
+	}
+	if (!err)
+		err = softmap_batch_end(h);
+	else
+		softmap_batch_end(h);
+	softmap_set_uid(h, -1);
+	return err;
+}
+
 TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 {
 	const long n = sm_kernel_is_debug() ? INSERT_DEBUG : INSERT;
 	const long live = n * LIVE_PERCENT / 100;
 	const struct sm_set s = { "key:", n, VLEN, 0, 7000000 };
 	struct point base, peak, deleted, after;
-	unsigned char *present = calloc(n, 1);
+	unsigned char *present = calloc(n, 1), *alice = calloc(n, 1);
 	long *perm = malloc(n * sizeof(*perm));
-	uint64_t seed = 42, t0, min_buckets;
+	uint64_t seed = 42, t0, min_buckets, flushed = 0;
 	int64_t fell, want, returned;
 	struct sm_tally t = { 0 };
 	struct listing l = { 0 };
 	long i, j, kept;
 
-	ASSERT_TRUE(present && perm);
+	ASSERT_TRUE(present && alice && perm);
 	ksft_print_msg("%ld objects (%zu-byte values), %ld kept%s\n", n,
 		       s.vlen, live,
 		       sm_kernel_is_debug() ? " (sized for the debug kernel)"
@@ -168,22 +204,7 @@ TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 	ASSERT_EQ(0, sm_shrink_write("compact"));
 	measure(_metadata, &base, "empty");
 
-	t0 = sm_now_ms();
-	for (i = 0; i < n; i += CHUNK)
-		ASSERT_LIBOK(self->h, sm_set_put(self->h, &s, i,
-						 i + CHUNK < n ? i + CHUNK : n,
-						 SOFTMAP_PUT_CREATE, &t));
-	ASSERT_EQ(n, t.ok) TH_LOG("%ld ENOMEM, %ld quota, %ld other: %s",
-				  t.enomem, t.quota, t.failed,
-				  strerror(-t.err));
-	ksft_print_msg("inserted in %" PRIu64 " ms\n", sm_now_ms() - t0);
-	measure(_metadata, &peak, "inserted");
-	ASSERT_EQ(n, peak.c.objects);
-	agree(_metadata, &peak);
-	/* The objects' bytes at least are in those pages. */
-	EXPECT_LE(sm_set_bytes(&s, 0, n) / 4096, peak.r.slab_pages);
-
-	/* Delete all but the last `live` of a random permutation. */
+	/* The survivors: the last `live` of a random permutation, alice's. */
 	for (i = 0; i < n; i++)
 		perm[i] = i;
 	for (i = n - 1; i > 0; i--) {
@@ -194,13 +215,28 @@ TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 		perm[i] = perm[j];
 		perm[j] = tmp;
 	}
+	for (i = n - live; i < n; i++)
+		alice[perm[i]] = 1;
+
 	t0 = sm_now_ms();
-	memset(&t, 0, sizeof(t));
-	for (i = 0; i < n - live; i += CHUNK)
-		ASSERT_LIBOK(self->h, sm_set_del(self->h, &s, perm + i,
-						 i + CHUNK < n - live ?
-						 CHUNK : n - live - i, &t));
-	ASSERT_EQ(n - live, t.ok);
+	for (i = 0; i < n; i += CHUNK)
+		ASSERT_LIBOK(self->h, put_owned(self->h, &s, i,
+						i + CHUNK < n ? i + CHUNK : n,
+						alice, &t));
+	ASSERT_EQ(n, t.ok) TH_LOG("%ld ENOMEM, %ld quota, %ld other: %s",
+				  t.enomem, t.quota, t.failed,
+				  strerror(-t.err));
+	ksft_print_msg("inserted in %" PRIu64 " ms\n", sm_now_ms() - t0);
+	measure(_metadata, &peak, "inserted");
+	ASSERT_EQ(n, peak.c.objects);
+	agree(_metadata, &peak);
+	/* The objects' bytes at least are in those pages. */
+	EXPECT_LE(sm_set_bytes(&s, 0, n) / 4096, peak.r.slab_pages);
+
+	/* Delete root's objects: all but alice's. */
+	t0 = sm_now_ms();
+	ASSERT_LIBOK(self->h, softmap_flush(self->h, false, &flushed));
+	ASSERT_EQ(n - live, (long)flushed);
 	ksft_print_msg("deleted in %" PRIu64 " ms\n", sm_now_ms() - t0);
 	measure(_metadata, &deleted, "deleted");
 	ASSERT_EQ(live, deleted.c.objects);
@@ -223,13 +259,14 @@ TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 
 	/*
 	 * Every survivor is there and intact, nothing pinned was evicted,
-	 * and a listing holds the survivors and nothing else: no deleted
-	 * key came back.  (A GET of every deleted key would say the same
-	 * at a hundred times the cost.)
+	 * and listings of both owners hold the survivors and nothing else:
+	 * no deleted key came back.  (A GET of every deleted key would say
+	 * the same at a hundred times the cost.)
 	 */
 	EXPECT_EQ(live, after.c.objects);
 	EXPECT_EQ(base.r.evictions, after.r.evictions);
 	memset(&t, 0, sizeof(t));
+	ASSERT_EQ(0, softmap_set_uid(self->h, SM_UID_ALICE));
 	EXPECT_LIBOK(self->h, sm_set_get_some(self->h, &s, 0, perm + n - live,
 					      live, present, &t));
 	EXPECT_EQ(live, t.ok);
@@ -239,6 +276,8 @@ TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 	EXPECT_EQ(live, kept) TH_LOG("survivors missing after compaction");
 	l.present = present;
 	l.n = n;
+	EXPECT_LIBOK(self->h, softmap_list(self->h, false, list_one, &l));
+	ASSERT_EQ(0, softmap_set_uid(self->h, -1));
 	EXPECT_LIBOK(self->h, softmap_list(self->h, false, list_one, &l));
 	EXPECT_EQ(live, l.survivors);
 	EXPECT_EQ(0, l.strangers)
@@ -273,6 +312,7 @@ TEST_F_TIMEOUT(compact, delete_99_percent_then_compact, 900)
 		       returned, fell);
 	EXPECT_GT(peak.c.bytes_allocated / 4, after.c.bytes_allocated);
 	free(present);
+	free(alice);
 	free(perm);
 }
 
