@@ -12,6 +12,11 @@
 #                     so that "COND && ok DESC || nok DESC" is an if-else
 #   skip DESC WHY     a skipped case
 #   skip_all WHY      skip the whole program: plan 1..0, exit 4
+#   expect DESC RC [OUT_RE [ERR_RE]]
+#                     a case on the last command run, whose status is in
+#                     $rc, standard output in $T/out and error in $T/err:
+#                     it passes when the status is RC and the outputs
+#                     match the extended regular expressions given
 #
 # n counts the cases and nfail the failed ones.
 
@@ -42,4 +47,17 @@ skip() {
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 4
+}
+
+expect() {
+	# shellcheck disable=SC2154 # rc is the test's, set by its last command
+	if [ "$rc" != "$2" ]; then
+		nok "$1 (exit $rc, expected $2)"
+	elif [ -n "${3:-}" ] && ! grep -qE -e "$3" "$T/out"; then
+		nok "$1 (stdout lacks /$3/)"
+	elif [ -n "${4:-}" ] && ! grep -qE -e "$4" "$T/err"; then
+		nok "$1 (stderr lacks /$4/)"
+	else
+		ok "$1"
+	fi
 }

@@ -60,19 +60,6 @@ as() {
 	rc=$?
 }
 
-# expect DESC RC [STDOUT_PATTERN [STDERR_PATTERN]]: judge the last run.
-expect() {
-	if [ "$rc" != "$2" ]; then
-		nok "$1 (exit $rc, expected $2)"
-	elif [ -n "$3" ] && ! grep -qE -e "$3" "$T/out"; then
-		nok "$1 (stdout lacks /$3/)"
-	elif [ -n "$4" ] && ! grep -qE -e "$4" "$T/err"; then
-		nok "$1 (stderr lacks /$4/)"
-	else
-		ok "$1"
-	fi
-}
-
 # expect_json DESC RC [PATTERN]: as expect, and stdout is one JSON document.
 expect_json() {
 	if ! "$JSON_CHECK" <"$T/out" 2>"$T/jerr"; then

@@ -65,17 +65,6 @@ ynl() {
 	rc=$?
 }
 
-# expect DESC RC [STDOUT_PATTERN]: judge the last run.
-expect() {
-	if [ "$rc" != "$2" ]; then
-		nok "$1 (exit $rc, expected $2)"
-	elif [ -n "$3" ] && ! grep -qE -e "$3" "$T/out"; then
-		nok "$1 (stdout lacks /$3/)"
-	else
-		ok "$1"
-	fi
-}
-
 # hex_of FILE: the file's bytes as lowercase hex, no separators.
 hex_of() {
 	od -An -v -tx1 "$1" | tr -d ' \n'
