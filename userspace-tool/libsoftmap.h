@@ -18,7 +18,9 @@
  *   no netlink attribute can carry (over 65531 bytes) is refused locally
  *   with -EINVAL.
  * - A handle is one netlink socket and is not thread-safe: use one handle
- *   per thread.
+ *   per thread.  A callback (listing, users, batch results) must not call
+ *   the library on the handle it was called for: the reply it is given
+ *   lives in the handle's receive buffer.
  *
  * Socket buffers: softmap_open() raises the socket's send and receive
  * buffers with SO_SNDBUFFORCE/SO_RCVBUFFORCE (CAP_NET_ADMIN), falling back
@@ -405,7 +407,8 @@ typedef void (*softmap_result_cb)(const struct softmap_result *r, void *arg);
  * softmap_batch_sync()) first sends what is queued and reports its
  * results, so results and calls stay in program order.
  *
- * Return: 0, or -EBUSY when a batch is already open.
+ * Return: 0, -EBUSY when a batch is already open, or -EINVAL when @cb is
+ * NULL.
  */
 int softmap_batch_begin(struct softmap *h, softmap_result_cb cb, void *arg);
 
@@ -473,8 +476,9 @@ int softmap_batch_flush(struct softmap *h, bool all, void *cookie);
  * @h: handle with an open batch.
  *
  * Return: 0 when every request got its result (each of which may be an
- * error), or a negative errno when the exchange itself failed (e.g.
- * -ENOBUFS); requests without a reply are then reported with that error.
+ * error), -EBADF when no batch is open, or a negative errno when the
+ * exchange itself failed (e.g. -ENOBUFS); requests without a reply are
+ * then reported with that error.
  */
 int softmap_batch_sync(struct softmap *h);
 
