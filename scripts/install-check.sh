@@ -21,20 +21,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/install
 version=$(cat "$top/VERSION")
-n=0 passed=0 failed=0
-
-# result NAME LOGFILE: pass when the step before it left no complaint.
-result() {
-	n=$((n + 1))
-	if [ ! -s "$2" ]; then
-		echo "ok $n install: $1"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n install: $1"
-		sed 's/^/#   /' "$2" | head -30
-		failed=$((failed + 1))
-	fi
-}
+TAP_WHAT=install
+# shellcheck source=scripts/tap.sh
+. "$top/scripts/tap.sh"
 
 rm -rf "$out" && mkdir -p "$out"
 cd "$top" || exit 1
@@ -65,7 +54,7 @@ for f in "${expect[@]}"; do
 	# shellcheck disable=SC2086 # the module's name is a glob
 	compgen -G "$dest/"$f >/dev/null || echo "missing: $f" >>"$log"
 done
-result "make install DESTDIR PREFIX lays out every file" "$log"
+check "make install DESTDIR PREFIX lays out every file" "$log"
 
 log=$out/library.log
 lib=$dest/usr/lib/libsoftmap.so.1
@@ -74,20 +63,20 @@ soname=$(readelf -d "$lib" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 diff <(sed -n 's/^\t\(softmap_[a-z_]*\);$/\1/p' userspace-tool/libsoftmap.map | sort) \
      <(nm -D --defined-only "$lib" 2>/dev/null | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort) \
 	>>"$log"
-result "libsoftmap.so.1: soname, exports exactly libsoftmap.map" "$log"
+check "libsoftmap.so.1: soname, exports exactly libsoftmap.map" "$log"
 
 log=$out/pc.log
 v=$(PKG_CONFIG_PATH=$dest/usr/lib/pkgconfig pkg-config --modversion softmap 2>&1)
 [ "$v" = "$version" ] || echo "softmap.pc version '$v', tree $version" >"$log"
 grep -qx 'prefix=/usr' "$dest/usr/lib/pkgconfig/softmap.pc" ||
 	echo "softmap.pc prefix is not /usr" >>"$log"
-result "softmap.pc names the version and the prefix" "$log"
+check "softmap.pc names the version and the prefix" "$log"
 
 log=$out/uninstall.log
 make -s uninstall "${vars[@]}" >"$out/make-uninstall.log" 2>&1 ||
 	echo "make uninstall failed" >"$log"
 find "$dest" ! -type d | sed 's/^/left behind: /' >>"$log"
-result "make uninstall removes every file" "$log"
+check "make uninstall removes every file" "$log"
 
 # 2. The example, against an installed prefix, through pkg-config.
 log=$out/example.log
@@ -105,7 +94,7 @@ if [ ! -s "$log" ]; then
 	! grep -q libsoftmap <<<"$libs" ||
 		echo "softmap-hello-static links libsoftmap dynamically" >>"$log"
 fi
-result "example builds against the installed softmap.pc (shared, static)" "$log"
+check "example builds against the installed softmap.pc (shared, static)" "$log"
 
 # 3. DKMS, against each stock kernel's headers, in a private tree.
 for k in stock-6.1 stock-6.12; do
@@ -131,8 +120,7 @@ for k in stock-6.1 stock-6.12; do
 	else
 		tail -20 "$log.out" >"$log"
 	fi
-	result "dkms build ($k, $KVER): version and vermagic" "$log"
+	check "dkms build ($k, $KVER): version and vermagic" "$log"
 done
 
-echo "# counts $passed $failed 0"
-[ "$failed" -eq 0 ]
+tap_counts

@@ -27,20 +27,9 @@ esac
 eval "$("$top/scripts/vm/kernel.sh" source)" || exit 1
 out=$top/build/lint
 mkdir -p "$out"
-n=0 passed=0 failed=0
-
-# check NAME LOGFILE: pass when the command before it left LOGFILE empty.
-check() {
-	n=$((n + 1))
-	if [ ! -s "$2" ]; then
-		echo "ok $n lint: $1"
-		passed=$((passed + 1))
-	else
-		echo "not ok $n lint: $1"
-		sed 's/^/#   /' "$2" | head -40
-		failed=$((failed + 1))
-	fi
-}
+TAP_WHAT=lint
+# shellcheck source=scripts/tap.sh
+. "$top/scripts/tap.sh"
 
 # module_build K: the module against kernel K's tree, W=1 and sparse.
 module_build() {
@@ -64,8 +53,12 @@ module_build() {
 
 # source_checks: everything that needs no kernel tree but the source's.
 source_checks() {
-	local sources=(kmod/*.[ch] uapi/linux/*.h) user=$out/userspace
-	local scripts pages
+	local sources=() user=$out/userspace scripts pages f
+
+	# The tree's sources, not what an in-tree build generated.
+	for f in kmod/*.[ch] uapi/linux/*.h; do
+		[[ $f == *.mod.c ]] || sources+=("$f")
+	done
 
 	"$SRC/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
 		-f "${sources[@]}" >"$out/checkpatch.log" 2>&1
@@ -107,5 +100,4 @@ for k in "${kernels[@]}"; do
 	module_build "$k"
 done
 
-echo "# counts $passed $failed 0"
-[ "$failed" -eq 0 ]
+tap_counts
